@@ -1,0 +1,7 @@
+"""Storyline: a news story tracker."""
+
+import logging
+
+__version__ = "0.1.0"
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,125 @@
+"""One table of settings: defaults < ``storyline.toml`` < ``STORYLINE_*`` environment < CLI ``--set``.
+
+Each field carries its default and a one-line help in ``metadata``; that table is the single source
+for the TOML keys, the environment variables, ``--set NAME VALUE`` and ``docs/settings.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import ConfigError
+
+ENV_PREFIX = "STORYLINE_"
+
+
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob Storyline has. Pass it down explicitly; nothing reads a global."""
+
+    db: str = _setting("storyline.db", "path of the SQLite store")
+    batch_size: int = _setting(64, "articles written per store transaction")
+    max_item_bytes: int = _setting(20_000_000, "largest single input item (file, record, response) accepted")
+    min_text_chars: int = _setting(40, "shortest article text accepted, in characters")
+    fetch_timeout_s: float = _setting(15.0, "timeout for one URL fetch, in seconds")
+    fetch_max_bytes: int = _setting(10_000_000, "largest HTTP response body read from a URL")
+    user_agent: str = _setting("storyline/0.1 (+news story tracker)", "User-Agent header sent with fetches")
+    fetch_feed_links: bool = _setting(
+        False, "fetch each feed entry's link instead of using the entry's own content"
+    )
+    shingle_words: int = _setting(5, "words per shingle for near-copy detection")
+    minhash_perms: int = _setting(128, "MinHash permutations for near-copy detection")
+    near_copy_threshold: float = _setting(0.7, "estimated Jaccard similarity at which an article is a near-copy")
+    workers: int = _setting(0, "processes for the per-article stages (0 = one per core)")
+
+    def __post_init__(self) -> None:
+        _check_range("batch_size", self.batch_size, 1, 100_000)
+        _check_range("max_item_bytes", self.max_item_bytes, 1_000, 10**10)
+        _check_range("min_text_chars", self.min_text_chars, 1, 10**6)
+        _check_range("fetch_timeout_s", self.fetch_timeout_s, 0.01, 3600)
+        _check_range("fetch_max_bytes", self.fetch_max_bytes, 1_000, 10**10)
+        _check_range("shingle_words", self.shingle_words, 1, 20)
+        _check_range("minhash_perms", self.minhash_perms, 16, 1024)
+        _check_range("near_copy_threshold", self.near_copy_threshold, 0.05, 1.0)
+        _check_range("workers", self.workers, 0, 256)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (values are converted and checked)."""
+        return dataclasses.replace(self, **{k: convert(k, v) for k, v in changes.items()})
+
+
+def _check_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be in [{low}, {high}], got {value}")
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """``(name, type, default, help)`` for every setting, in table order (for docs and ``--help``)."""
+    return [(f.name, _type_name(f), f.default, f.metadata["help"]) for f in fields(Settings)]
+
+
+def _type_name(f: dataclasses.Field[Any]) -> str:
+    return f.type if isinstance(f.type, str) else f.type.__name__
+
+
+def convert(name: str, value: Any) -> Any:
+    """Convert ``value`` (often a string from env or CLI) to the type of setting ``name``."""
+    by_name = {f.name: f for f in fields(Settings)}
+    if name not in by_name:
+        raise ConfigError(f"unknown setting {name!r}; known settings: {', '.join(sorted(by_name))}")
+    kind = _type_name(by_name[name])
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            lowered = value.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(value)
+    except ValueError as e:
+        raise ConfigError(f"setting {name!r} should be {kind}, got {value!r}") from e
+    return value
+
+
+def load(
+    config_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    overrides: Iterable[tuple[str, str]] = (),
+) -> Settings:
+    """Build ``Settings`` from the layers, lowest first: defaults, TOML file, environment, overrides."""
+    values: dict[str, Any] = {}
+    path = config_path or Path("storyline.toml")
+    if config_path is not None and not path.exists():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ConfigError(f"{path}: cannot read settings: {e}") from e
+        table = data.get("storyline", data)
+        values.update({k: convert(k, v) for k, v in table.items()})
+    env = os.environ if env is None else env
+    names = {f.name for f in fields(Settings)}
+    for key, raw in env.items():
+        if key.startswith(ENV_PREFIX) and key[len(ENV_PREFIX) :].lower() in names:
+            name = key[len(ENV_PREFIX) :].lower()
+            values[name] = convert(name, raw)
+    for name, raw in overrides:
+        values[name] = convert(name, raw)
+    return Settings(**values)

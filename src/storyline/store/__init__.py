@@ -1,0 +1,82 @@
+"""The store behind interfaces: ``StoryWriter`` (the pipeline) and ``StoryReader`` (CLI, API, web).
+
+Implementations: ``SqliteStore`` (``sqlite.v1``, the embedded default) and ``MemoryStore``
+(``memory.v1``, for tests). One contract suite (``tests/test_store_contract.py``) runs over both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from storyline.model import Article, Batch, Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Filters shared by article listings and search (all optional, combined with AND)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+    language: str | None = None
+    agency: str | None = None
+    include_duplicates: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text search result: the article, a snippet with ``[`` ``]`` around matches, a rank."""
+
+    article: Article
+    snippet: str
+    rank: float
+
+
+@runtime_checkable
+class StoryWriter(Protocol):
+    """What the pipeline writes through. ``write_batch`` is one transaction, idempotent on ``Article.id``."""
+
+    def write_batch(self, batch: Batch) -> None: ...
+
+    def existing_article_ids(self, ids: Sequence[str]) -> set[str]: ...
+
+    def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
+        """``(article_id, content_hash, minhash bytes)`` for every stored original, oldest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class StoryReader(Protocol):
+    """What readers (CLI, API, web) need. Listings are newest first unless said otherwise."""
+
+    def get_article(self, article_id: str) -> Article | None: ...
+
+    def list_articles(
+        self, filters: ArticleFilter = ArticleFilter(), *, limit: int = 50, offset: int = 0
+    ) -> list[Article]: ...
+
+    def count_articles(self, filters: ArticleFilter = ArticleFilter()) -> int: ...
+
+    def duplicates_of(self, article_id: str) -> list[Article]: ...
+
+    def search(
+        self, query: str, filters: ArticleFilter = ArticleFilter(), *, limit: int = 50, offset: int = 0
+    ) -> list[SearchHit]: ...
+
+    def list_rejections(self, *, limit: int = 50, offset: int = 0) -> list[Rejection]: ...
+
+    def stats(self) -> dict[str, object]: ...
+
+    def close(self) -> None: ...
+
+
+class Store(StoryWriter, StoryReader, Protocol):
+    """Both sides, as the embedded implementations provide them."""
+
+
+__all__ = ["ArticleFilter", "SearchHit", "Store", "StoryReader", "StoryWriter"]
