@@ -60,7 +60,7 @@ class RawDoc:
     kind: RawKind
     body: bytes
     url: str | None = None
-    hints: Mapping[str, str] = EMPTY
+    hints: Mapping[str, str] = field(default_factory=lambda: EMPTY)
 
     @property
     def raw_id(self) -> str:
@@ -218,4 +218,4 @@ class Batch:
     articles: tuple[Article, ...] = ()
     raws: tuple[RawDoc, ...] = ()
     rejections: tuple[Rejection, ...] = ()
-    minhashes: Mapping[str, bytes] = EMPTY
+    minhashes: Mapping[str, bytes] = field(default_factory=dict)

@@ -1,0 +1,40 @@
+# Storyline: `make run` (set up + ingest examples/ + serve), `make test` (everything CI runs), `make bench`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= storyline.db
+
+.PHONY: run test lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-install: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-install
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.stamp-install
+	$(BIN)/storyline --db $(DB) ingest examples/
+	$(BIN)/storyline --db $(DB) articles
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.stamp-test
+	$(BIN)/mypy
+
+test: $(VENV)/.stamp-test lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,171 @@
+"""Named schema migrations for the SQLite store, recorded in ``_migrations(name, applied_at)``.
+
+``MIGRATIONS`` is an ordered list of ``(name, step)``; a step is SQL (one or more statements) or a
+callable taking the connection. Names never change once released: add a new migration instead of
+editing an old one. ``apply_migrations`` runs the missing ones in one transaction, so re-running is a
+no-op and a crash half-way leaves the database as it was. A database that records a name this code
+does not know was written by a newer Storyline, and is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from storyline.errors import StoreError
+from storyline.model import utc_now
+
+LOGGER = logging.getLogger(__name__)
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+_ARTICLES = """
+CREATE TABLE raws (
+    raw_id TEXT PRIMARY KEY,
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    url TEXT,
+    hints TEXT NOT NULL DEFAULT '{}',
+    body BLOB NOT NULL,
+    read_at TEXT NOT NULL
+);
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    url TEXT,
+    source TEXT,
+    agency TEXT,
+    place TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    language TEXT,
+    language_confidence REAL NOT NULL DEFAULT 0,
+    published_at TEXT,
+    published_precision TEXT,
+    duplicate_of TEXT,
+    origin TEXT NOT NULL DEFAULT '',
+    raw_id TEXT,
+    content_hash TEXT NOT NULL DEFAULT '',
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+CREATE INDEX articles_published_at ON articles(published_at);
+CREATE INDEX articles_source ON articles(source);
+CREATE INDEX articles_language ON articles(language);
+CREATE INDEX articles_agency ON articles(agency);
+CREATE INDEX articles_duplicate_of ON articles(duplicate_of);
+CREATE TABLE minhashes (
+    article_id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    sig BLOB NOT NULL
+);
+CREATE TABLE rejections (
+    id INTEGER PRIMARY KEY,
+    origin TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at TEXT NOT NULL,
+    raw BLOB,
+    UNIQUE (origin, stage, reason)
+);
+CREATE INDEX rejections_at ON rejections(at);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='seq', tokenize="unicode61 remove_diacritics 2"
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+"""
+
+MIGRATIONS: list[tuple[str, Step]] = [
+    ("0001_articles", _ARTICLES),
+]
+
+_CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a script into complete statements (``CREATE TRIGGER ... END`` stays whole)."""
+    statements, buffer = [], ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \t\r\n;"):
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names recorded in ``_migrations`` (empty for a new database)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'")
+    if found.fetchone() is None:
+        return []
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY applied_at, name")]
+
+
+def check_known(applied: Sequence[str], label: str, migrations: Sequence[tuple[str, Step]]) -> None:
+    """Refuse a database that records migrations this code does not know."""
+    known = {name for name, _ in migrations}
+    unknown = sorted(set(applied) - known)
+    if unknown:
+        raise StoreError(
+            f"database {label} has schema migrations this version does not know "
+            f"({', '.join(unknown)}); upgrade storyline"
+        )
+
+
+def pending_migrations(
+    conn: sqlite3.Connection, label: str, migrations: Sequence[tuple[str, Step]] = MIGRATIONS
+) -> list[str]:
+    """Names of migrations not yet applied; raises ``StoreError`` for unknown recorded ones."""
+    applied = applied_migrations(conn)
+    check_known(applied, label, migrations)
+    done = set(applied)
+    return [name for name, _ in migrations if name not in done]
+
+
+def apply_migrations(
+    conn: sqlite3.Connection, label: str, migrations: Sequence[tuple[str, Step]] = MIGRATIONS
+) -> list[str]:
+    """Apply the missing migrations in one transaction; return the names applied.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(_CREATE_LEDGER)
+        todo = set(pending_migrations(conn, label, migrations))
+        applied = []
+        for name, step in migrations:
+            if name not in todo:
+                continue
+            if isinstance(step, str):
+                for statement in split_sql(step):
+                    conn.execute(statement)
+            else:
+                step(conn)
+            conn.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, utc_now().isoformat())
+            )
+            applied.append(name)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    if applied:
+        LOGGER.info("store: %s: applied migrations %s", label, ", ".join(applied))
+    return applied
+
+
+__all__ = ["MIGRATIONS", "Step", "apply_migrations", "applied_migrations", "pending_migrations", "split_sql"]
