@@ -21,7 +21,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from storyline import __version__, settings as settings_mod
+from storyline import __version__
+from storyline import settings as settings_mod
 from storyline.errors import StorylineError
 from storyline.settings import Settings
 from storyline.shapes import article_json, rejection_json, search_hit_json
@@ -82,7 +83,9 @@ def _parse_when(value: str | None) -> datetime | None:
 
 def listing_options(fn: F) -> F:
     """``--json``, ``--limit`` and ``--offset`` for every listing."""
-    fn = click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="skip N rows")(fn)
+    fn = click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="skip N rows")(
+        fn
+    )
     fn = click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))(fn)
     return click.option("--json", "as_json", is_flag=True, help="print one JSON array")(fn)
 
@@ -176,7 +179,7 @@ def ingest(obj: Context, inputs: tuple[str, ...], as_json: bool) -> None:
 @listing_options
 @click.pass_obj
 @_handle_errors
-def articles(obj: Context, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
+def articles(obj: Context, /, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
     """List stored articles, newest first."""
     rows = obj.store.list_articles(_filters(kw), limit=limit, offset=offset)
     if as_json:
@@ -224,7 +227,7 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
 @listing_options
 @click.pass_obj
 @_handle_errors
-def search(obj: Context, query: str, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
+def search(obj: Context, /, query: str, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
     """Full-text search (ranked, with snippets). Words are ANDed; use "quotes" for phrases, OR, prefix*."""
     hits = obj.store.search(query, _filters(kw), limit=limit, offset=offset)
     if as_json:
@@ -233,7 +236,9 @@ def search(obj: Context, query: str, as_json: bool, limit: int, offset: int, **k
     table = Table("id", "published", "title", "snippet")
     for h in hits:
         a = h.article
-        table.add_row(a.id, a.published_at.date().isoformat() if a.published_at else "", a.title[:60], h.snippet)
+        table.add_row(
+            a.id, a.published_at.date().isoformat() if a.published_at else "", a.title[:60], h.snippet
+        )
     OUT.print(table)
 
 

@@ -12,8 +12,10 @@ the two shingle-set sizes: |A ∩ B| = J (|A| + |B|) / (1 + J).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import struct
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -45,14 +47,111 @@ class Signature:
         return cls(np.frombuffer(data, dtype="<u4", offset=_SIZE.size).astype(np.uint32), n)
 
 
+@functools.lru_cache(maxsize=8)
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's permutation parameters for ``num_perm``, built once: building them costs
+    ~0.4 ms, more than hashing a whole article."""
+    perms: np.ndarray = MinHash(num_perm=num_perm, scheme=SCHEME).permutations
+    return perms
+
+
+def _minhash(num_perm: int) -> MinHash:
+    # crc32 (C) instead of datasketch's default per-shingle sha1 (a Python-level call, ~1 µs each):
+    # datasketch mixes every input hash with a murmur finaliser before permuting, so crc32's
+    # linearity does not leak into the signature.
+    return MinHash(
+        num_perm=num_perm,
+        hashfunc=zlib.crc32,
+        permutations=_permutations(num_perm),
+        scheme=SCHEME,
+    )
+
+
 def make_signature(text: str, *, shingle_words: int, num_perm: int) -> Signature:
     """MinHash of ``text``'s word shingles (a text shorter than one shingle is one shingle)."""
     words = normalise_text(text).split()
     k = shingle_words
     shingles = {" ".join(words[i : i + k]).encode() for i in range(max(1, len(words) - k + 1))}
-    mh = MinHash(num_perm=num_perm, scheme=SCHEME)
+    mh = _minhash(num_perm)
     mh.update_batch(list(shingles))
     return Signature(mh.hashvalues.copy(), len(shingles))
+
+
+class BandIndex:
+    """LSH banding over MinHash signatures, kept as one numpy matrix.
+
+    Hand-written rather than datasketch's ``MinHashLSH`` because that index takes one MinHash
+    object at a time (about 0.2 ms each), so re-opening a store of 50k articles cost ~10 s. Here the
+    stored signatures are loaded in bulk: band keys computed for all rows at once and sorted per
+    band (lookups by binary search); articles added during a run go to small per-band dicts.
+    The band layout (``b`` bands of ``r`` rows) is datasketch's optimum for the threshold.
+    """
+
+    def __init__(self, *, num_perm: int, threshold: float) -> None:
+        layout = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands, self.rows = int(layout.b), int(layout.r)
+        self._matrix = np.zeros((1024, num_perm), dtype=np.uint32)
+        self._sizes = np.zeros(1024, dtype=np.int64)
+        self.ids: list[str] = []
+        empty_keys, empty_rows = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+        self._sorted: list[tuple[np.ndarray, np.ndarray]] = [(empty_keys, empty_rows)] * self.bands
+        self._recent: list[dict[int, list[int]]] = [{} for _ in range(self.bands)]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _keys(self, matrix: np.ndarray) -> np.ndarray:
+        """``(n, bands)`` uint64 keys: each band's ``rows`` hash values mixed into one integer."""
+        used = (
+            matrix[:, : self.bands * self.rows].astype(np.uint64).reshape(len(matrix), self.bands, self.rows)
+        )
+        keys = np.zeros((len(matrix), self.bands), dtype=np.uint64)
+        for j in range(self.rows):
+            keys = keys * np.uint64(0x9E3779B97F4A7C15) + used[:, :, j]
+        return keys
+
+    def _append(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray) -> int:
+        first, n = len(self.ids), len(ids)
+        capacity = len(self._matrix)
+        while first + n > capacity:
+            capacity *= 2
+        if capacity > len(self._matrix):
+            self._matrix = np.resize(self._matrix, (capacity, self._matrix.shape[1]))
+            self._sizes = np.resize(self._sizes, capacity)
+        self._matrix[first : first + n] = matrix
+        self._sizes[first : first + n] = sizes
+        self.ids.extend(ids)
+        return first
+
+    def add_bulk(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray) -> None:
+        """Add many signatures at once (loading a store): merged into the sorted band arrays."""
+        first = self._append(ids, matrix, sizes)
+        rows = np.arange(first, first + len(ids), dtype=np.int64)
+        for band, column in enumerate(self._keys(matrix).T):
+            keys = np.concatenate([self._sorted[band][0], column])
+            all_rows = np.concatenate([self._sorted[band][1], rows])
+            order = np.argsort(keys, kind="stable")
+            self._sorted[band] = (keys[order], all_rows[order])
+
+    def add(self, article_id: str, hashvalues: np.ndarray, n_shingles: int) -> None:
+        """Add one signature (during a run)."""
+        row = self._append([article_id], hashvalues[None, :], np.array([n_shingles]))
+        for band, key in enumerate(self._keys(hashvalues[None, :])[0].tolist()):
+            self._recent[band].setdefault(key, []).append(row)
+
+    def candidates(self, signature: Signature) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows sharing a band with ``signature``: (row numbers, Jaccard estimates, shingle sizes)."""
+        keys = self._keys(signature.hashvalues[None, :])[0]
+        found: set[int] = set()
+        for band, key in enumerate(keys.tolist()):
+            sorted_keys, sorted_rows = self._sorted[band]
+            lo = int(np.searchsorted(sorted_keys, keys[band], side="left"))
+            hi = int(np.searchsorted(sorted_keys, keys[band], side="right"))
+            found.update(sorted_rows[lo:hi].tolist())
+            found.update(self._recent[band].get(key, ()))
+        rows = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+        jaccard = (self._matrix[rows] == signature.hashvalues).mean(axis=1)
+        return rows, jaccard, self._sizes[rows]
 
 
 class Deduplicator:
@@ -66,8 +165,8 @@ class Deduplicator:
         self.threshold = threshold
         self.containment = containment
         self._by_hash: dict[str, str] = {}
-        self._signatures: dict[str, Signature] = {}
-        self._lsh = MinHashLSH(threshold=CANDIDATE_THRESHOLD, num_perm=num_perm)
+        self._known: set[str] = set()
+        self._index = BandIndex(num_perm=num_perm, threshold=CANDIDATE_THRESHOLD)
 
     def __repr__(self) -> str:
         return (
@@ -76,7 +175,7 @@ class Deduplicator:
         )
 
     def __len__(self) -> int:
-        return len(self._by_hash)
+        return len(self._index)
 
     def signature(self, text: str) -> Signature:
         """MinHash signature of ``text`` with this index's settings."""
@@ -87,40 +186,45 @@ class Deduplicator:
         exact = self._by_hash.get(article.content_hash)
         if exact is not None and exact != article.id:
             return exact
-        query = MinHash(num_perm=self.num_perm, hashvalues=signature.hashvalues, scheme=SCHEME)
-        best: tuple[float, str] | None = None
-        for key in self._lsh.query(query):
-            if key == article.id:
-                continue
-            other = self._signatures[key]
-            jaccard = float(np.mean(other.hashvalues == signature.hashvalues))
-            shared = jaccard * (other.n_shingles + signature.n_shingles) / (1.0 + jaccard)
-            contained = shared / max(1, signature.n_shingles)
-            if jaccard >= self.threshold or contained >= self.containment:
-                score = max(jaccard, contained)
-                if best is None or (score, key) > best:
-                    best = (score, key)
-        return best[1] if best else None
+        rows, jaccard, sizes = self._index.candidates(signature)
+        if not len(rows):
+            return None
+        shared = jaccard * (sizes + signature.n_shingles) / (1.0 + jaccard)
+        contained = shared / max(1, signature.n_shingles)
+        score = np.maximum(jaccard, contained)
+        score[(jaccard < self.threshold) & (contained < self.containment)] = -1.0
+        ids = self._index.ids
+        best = max(
+            (float(score[i]), ids[row]) for i, row in enumerate(rows.tolist()) if ids[row] != article.id
+        )
+        return best[1] if best[0] >= 0 else None
 
     def add(self, article_id: str, content_hash: str, signature: Signature) -> None:
         """Remember an original (idempotent)."""
         self._by_hash.setdefault(content_hash, article_id)
-        if article_id in self._signatures:
-            return
-        self._signatures[article_id] = signature
-        self._lsh.insert(article_id, MinHash(num_perm=self.num_perm, hashvalues=signature.hashvalues, scheme=SCHEME))
+        if article_id not in self._known:
+            self._known.add(article_id)
+            self._index.add(article_id, signature.hashvalues, signature.n_shingles)
 
     def load(self, entries: Iterable[tuple[str, str, bytes]]) -> int:
         """Fill the index from stored ``(article_id, content_hash, signature bytes)``; returns the count."""
-        n = 0
+        ids: list[str] = []
+        blobs: list[bytes] = []
+        sizes: list[int] = []
+        width = _SIZE.size + 4 * self.num_perm
         for article_id, content_hash, data in entries:
-            sig = Signature.from_bytes(data)
-            if len(sig.hashvalues) != self.num_perm:
+            self._by_hash.setdefault(content_hash, article_id)
+            if len(data) != width or article_id in self._known:
                 continue  # stored with other settings: exact-hash dedup still applies
-            self.add(article_id, content_hash, sig)
-            n += 1
-        LOGGER.info("dedup: loaded %d stored signatures", n)
-        return n
+            self._known.add(article_id)
+            ids.append(article_id)
+            sizes.append(_SIZE.unpack_from(data)[0])
+            blobs.append(data[_SIZE.size :])
+        if ids:
+            matrix = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), self.num_perm)
+            self._index.add_bulk(ids, matrix.astype(np.uint32), np.array(sizes, dtype=np.int64))
+        LOGGER.info("dedup: loaded %d stored signatures", len(ids))
+        return len(ids)
 
     def mark(self, article: Article, signature: Signature | None = None) -> Article:
         """``check`` then ``add``: the article with ``duplicate_of`` set when it is a copy."""

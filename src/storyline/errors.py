@@ -51,7 +51,7 @@ class StoreError(StorylineError):
     """The store cannot be opened or written (schema version, lock)."""
 
 
-class Rejected(Exception):  # noqa: N818 - a signal, not an error: it always becomes a stored Rejection
+class Rejected(Exception):
     """Raised by a stage to refuse one item; the pipeline stores it as a ``Rejection``."""
 
     def __init__(self, stage: str, reason: str, detail: str) -> None:

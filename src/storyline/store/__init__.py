@@ -11,12 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from storyline.model import Article, Batch, Rejection
+from storyline.model import Article, Batch, RawDoc, Rejection
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFilter:
-    """Filters shared by article listings and search (all optional, combined with AND)."""
+    """Filters shared by article listings and search (all optional, combined with AND).
+
+    ``since <= published_at < until``; once either is set, articles with no known date are left out.
+    ``include_duplicates=False`` keeps originals only (``duplicate_of is None``).
+    """
 
     since: datetime | None = None
     until: datetime | None = None
@@ -28,7 +32,11 @@ class ArticleFilter:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One full-text search result: the article, a snippet with ``[`` ``]`` around matches, a rank."""
+    """One full-text search result: the article, a snippet with ``[`` ``]`` around matches, a rank.
+
+    ``rank`` is higher for better hits; it orders the hits of one search and means nothing across
+    searches or implementations.
+    """
 
     article: Article
     snippet: str
@@ -56,6 +64,10 @@ class StoryReader(Protocol):
 
     def get_article(self, article_id: str) -> Article | None: ...
 
+    def get_raw(self, raw_id: str) -> RawDoc | None:
+        """The raw input kept under ``RawDoc.raw_id`` (so a better extractor can re-run), or None."""
+        ...
+
     def list_articles(
         self, filters: ArticleFilter = ArticleFilter(), *, limit: int = 50, offset: int = 0
     ) -> list[Article]: ...
@@ -70,7 +82,12 @@ class StoryReader(Protocol):
 
     def list_rejections(self, *, limit: int = 50, offset: int = 0) -> list[Rejection]: ...
 
-    def stats(self) -> dict[str, object]: ...
+    def stats(self) -> dict[str, object]:
+        """``n_articles``, ``n_originals``, ``n_duplicates``, ``n_rejections``, ``n_raws``;
+        ``by_language``, ``by_source``, ``by_agency`` (counts, ``"unknown"`` for None, largest first);
+        ``first_published_at``, ``last_published_at`` (ISO 8601 UTC or None); ``rejections_by_reason``
+        (counts keyed ``"stage/reason"``)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -79,4 +96,9 @@ class Store(StoryWriter, StoryReader, Protocol):
     """Both sides, as the embedded implementations provide them."""
 
 
-__all__ = ["ArticleFilter", "SearchHit", "Store", "StoryReader", "StoryWriter"]
+# The implementations import the names above, so they come last; importing them registers
+# ``sqlite.v1`` and ``memory.v1``.
+from storyline.store.memory import MemoryStore  # noqa: E402
+from storyline.store.sqlite import SqliteStore  # noqa: E402
+
+__all__ = ["ArticleFilter", "MemoryStore", "SearchHit", "SqliteStore", "Store", "StoryReader", "StoryWriter"]

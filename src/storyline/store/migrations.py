@@ -78,10 +78,12 @@ CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
 END;
 CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
-    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
     INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
 END;
 """
@@ -139,8 +141,11 @@ def apply_migrations(
 ) -> list[str]:
     """Apply the missing migrations in one transaction; return the names applied.
 
-    ``conn`` must be in autocommit mode (``isolation_level=None``).
+    ``conn`` must be in autocommit mode (``isolation_level=None``). An up-to-date database is only
+    read, so opening it takes no write lock.
     """
+    if not pending_migrations(conn, label, migrations):
+        return []
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute(_CREATE_LEDGER)
@@ -168,4 +173,4 @@ def apply_migrations(
     return applied
 
 
-__all__ = ["MIGRATIONS", "Step", "apply_migrations", "applied_migrations", "pending_migrations", "split_sql"]
+__all__ = ["MIGRATIONS", "Step", "applied_migrations", "apply_migrations", "pending_migrations", "split_sql"]

@@ -49,10 +49,7 @@ def parse_query(query: str) -> Query:
         if word == "OR":
             pending_or = bool(groups)
             continue
-        if phrase is not None:
-            term = Term(phrase)
-        else:
-            term = Term(word.rstrip("*"), prefix=word.endswith("*"))
+        term = Term(phrase) if phrase is not None else Term(word.rstrip("*"), prefix=word.endswith("*"))
         if not any(ch.isalnum() for ch in term.text):
             continue
         if n_terms >= MAX_TERMS:

@@ -1,0 +1,53 @@
+"""`make bench`: run the benchmarks, print a table, merge figures into benchmarks/results.json.
+
+Usage: python benchmarks/run.py [NAME ...] [--quick]
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_ingest import bench_ingest
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    names = [a for a in argv if not a.startswith("-")]
+    benches: dict[str, Callable[[], dict[str, float]]] = {
+        "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300))
+        if quick
+        else bench_ingest,
+    }
+    results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for name, bench in benches.items():
+        if names and name not in names:
+            continue
+        start = time.perf_counter()
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        results.update(bench())
+        print(f"  {name} took {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    results["peak_rss_mb"] = _peak_rss_mb()
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    width = max(len(k) for k in results)
+    for key in sorted(results):
+        print(f"{key:<{width}}  {results[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

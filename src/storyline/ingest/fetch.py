@@ -1,0 +1,170 @@
+"""URL fetching over httpx, with an injectable transport (tests use ``httpx.MockTransport``).
+
+``Fetcher.fetch`` returns a ``Fetched`` or raises ``FetchError`` with a stable reason: ``timeout``,
+``network``, ``http_status``, ``too_large`` or ``unsupported_url``. ``iter_url`` turns one URL into
+items: a feed's entries, a page, or (for JSONL/WARC/gzip bodies) what the file readers make of it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+
+from storyline.errors import FetchError
+from storyline.ingest.feeds import iter_feed
+from storyline.ingest.files import iter_stream
+from storyline.ingest.sniff import HEAD_BYTES, sniff
+from storyline.model import RawDoc, RawKind, Rejection, utc_now
+from storyline.settings import Settings
+
+LOGGER = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One fetched response: the URL asked for, where redirects ended, and the (capped) body."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str
+    charset: str | None
+    body: bytes
+    fetched_at: datetime = field(default_factory=utc_now)
+
+    def hints(self) -> dict[str, str]:
+        """``charset`` (when declared) and ``fetched`` (ISO 8601 UTC) as RawDoc hints."""
+        hints = {"fetched": self.fetched_at.isoformat()}
+        if self.charset:
+            hints["charset"] = self.charset
+        return hints
+
+
+class Fetcher:
+    """Fetches http(s) URLs with one reused ``httpx.Client``; close it, or use it as a context manager."""
+
+    def __init__(self, *, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
+        self.settings = settings
+        self.transport = transport
+        self._client: httpx.Client | None = None
+
+    def __repr__(self) -> str:
+        return f"Fetcher(settings={self.settings!r}, transport={self.transport!r})"
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the HTTP client (a later ``fetch`` opens a new one)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def fetch(self, url: str) -> Fetched:
+        """GET ``url``, following up to 5 redirects; raise ``FetchError`` on any failure."""
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise FetchError("unsupported_url", f"{url}: only http and https URLs can be fetched")
+        try:
+            return self._get(url)
+        except httpx.TimeoutException as e:
+            detail = f"{url}: no answer within fetch_timeout_s={self.settings.fetch_timeout_s}"
+            raise FetchError("timeout", detail) from e
+        except httpx.TooManyRedirects as e:
+            raise FetchError("http_status", f"{url}: more than {MAX_REDIRECTS} redirects") from e
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
+            raise FetchError("unsupported_url", f"{url}: {e}") from e
+        except httpx.HTTPError as e:
+            raise FetchError("network", f"{url}: {type(e).__name__}: {e}") from e
+
+    def _get(self, url: str) -> Fetched:
+        with self._http().stream("GET", url) as response:
+            final = str(response.url)
+            if not response.is_success:
+                detail = f"{url}: HTTP {response.status_code} {response.reason_phrase} from {final}"
+                raise FetchError("http_status", detail)
+            body = self._read_capped(response, url)
+            content_type = response.headers.get("content-type", "")
+            LOGGER.debug("fetch: %s -> %s %d bytes", url, final, len(body))
+            return Fetched(
+                url=url,
+                final_url=final,
+                status=response.status_code,
+                content_type=content_type.partition(";")[0].strip().lower(),
+                charset=(response.charset_encoding or "").lower() or None,
+                body=body,
+            )
+
+    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+        """The decoded body, refusing it as soon as it passes ``fetch_max_bytes``."""
+        cap = self.settings.fetch_max_bytes
+        too_large = FetchError("too_large", f"{url}: body over fetch_max_bytes={cap}")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise too_large
+        parts, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise too_large
+            parts.append(chunk)
+        return b"".join(parts)
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(
+                transport=self.transport,
+                timeout=self.settings.fetch_timeout_s,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers={"User-Agent": self.settings.user_agent},
+            )
+        return self._client
+
+
+def iter_url(url: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc | Rejection]:
+    """Fetch ``url`` and yield what it holds: a feed's entries, one page, or the items of a file body."""
+    try:
+        page = fetcher.fetch(url)
+    except FetchError as e:
+        LOGGER.debug("fetch: %s refused: %s", url, e)
+        yield Rejection(url, "fetch", e.reason, e.detail)
+        return
+    head = page.body[:HEAD_BYTES]
+    name = posixpath.basename(urlsplit(page.final_url).path)
+    kind = sniff(head, complete=len(page.body) <= HEAD_BYTES, name=name)
+    if kind == "feed" or (page.content_type in _FEED_TYPES and kind not in ("html", "gzip")):
+        follow = fetcher if settings.fetch_feed_links else None
+        yield from iter_feed(page.body, url, settings, fetcher=follow, base_url=page.final_url)
+    elif kind in ("html", "text"):
+        yield _page_item(page, _page_kind(kind, page.content_type), settings)
+    else:
+        stream = io.BytesIO(page.body)
+        yield from iter_stream(stream, url, settings, size=len(page.body), name=name, fetcher=fetcher)
+
+
+def _page_kind(sniffed: str, content_type: str) -> RawKind:
+    """``html`` when the body looks like HTML or the server says it is; else ``text``."""
+    return "html" if sniffed == "html" or "html" in content_type else "text"
+
+
+def _page_item(page: Fetched, kind: RawKind, settings: Settings) -> RawDoc | Rejection:
+    if len(page.body) > settings.max_item_bytes:
+        detail = f"{page.url}: page over max_item_bytes={settings.max_item_bytes}"
+        return Rejection(page.url, "read", "too_large", detail)
+    return RawDoc(page.url, kind, page.body, url=page.final_url, hints=page.hints())

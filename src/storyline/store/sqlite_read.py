@@ -1,0 +1,236 @@
+"""Rows <-> values and the read queries of ``SqliteStore`` (plain functions over a connection).
+
+Datetimes are stored as ISO 8601 strings in UTC (``2021-02-17T10:30:00+00:00``; naive values are
+taken as UTC), which sort in time order, and read back as tz-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, cast
+
+from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
+from storyline.store import ArticleFilter, SearchHit
+from storyline.store.query import parse_query, to_fts5
+
+LOGGER = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "id", "url", "source", "agency", "place", "title", "text", "language", "language_confidence",
+    "published_at", "published_precision", "duplicate_of", "origin", "raw_id", "content_hash", "ingested_at",
+)  # fmt: skip
+_COLUMNS = ", ".join(f"a.{name}" for name in ARTICLE_COLUMNS)
+_SELECT_ARTICLE = f"SELECT {_COLUMNS} FROM articles AS a"
+_ORDER = " ORDER BY a.published_at DESC, a.seq DESC"  # NULLs sort lowest, so DESC puts them last
+CHUNK = 500
+"""Most ``?`` parameters in one ``IN (...)``."""
+UNKNOWN = "unknown"
+"""Key under which ``stats()`` counts articles whose language/source/agency is not known."""
+TITLE_WEIGHT = 4.0
+SNIPPET_WORDS = 16
+
+
+def to_iso(value: datetime | None) -> str | None:
+    """A datetime as an ISO 8601 UTC string (naive means UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def from_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 string as a tz-aware UTC datetime (None stays None)."""
+    return None if value is None else parse_at(value)
+
+
+def parse_at(value: str) -> datetime:
+    """An ISO 8601 string as a tz-aware UTC datetime."""
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def article_values(article: Article) -> tuple[Any, ...]:
+    """The values of ``article`` in ``ARTICLE_COLUMNS`` order."""
+    return (
+        article.id, article.url, article.source, article.agency, article.place, article.title,
+        article.text, article.language, float(article.language_confidence),
+        to_iso(article.published_at), article.published_precision, article.duplicate_of,
+        article.origin, article.raw_id, article.content_hash, to_iso(article.ingested_at),
+    )  # fmt: skip
+
+
+def row_article(row: Sequence[Any]) -> Article:
+    """An ``Article`` from a row selected with ``ARTICLE_COLUMNS``."""
+    return Article(
+        id=row[0], url=row[1], source=row[2], agency=row[3], place=row[4], title=row[5], text=row[6],
+        language=row[7], language_confidence=row[8], published_at=from_iso(row[9]),
+        published_precision=cast("Precision | None", row[10]), duplicate_of=row[11], origin=row[12],
+        raw_id=row[13], content_hash=row[14], ingested_at=parse_at(row[15]),
+    )  # fmt: skip
+
+
+def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
+    """SQL conditions (on alias ``a``) and their parameters for ``filters``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.since is not None:
+        clauses.append("a.published_at >= ?")
+        params.append(to_iso(filters.since))
+    if filters.until is not None:
+        clauses.append("a.published_at < ?")
+        params.append(to_iso(filters.until))
+    for column, value in (
+        ("source", filters.source),
+        ("language", filters.language),
+        ("agency", filters.agency),
+    ):
+        if value is not None:
+            clauses.append(f"a.{column} = ?")
+            params.append(value)
+    if not filters.include_duplicates:
+        clauses.append("a.duplicate_of IS NULL")
+    return clauses, params
+
+
+def _where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
+    return keyword + " AND ".join(clauses) if clauses else ""
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    """The article with ``article_id``, or None."""
+    row = conn.execute(_SELECT_ARTICLE + " WHERE a.id = ?", (article_id,)).fetchone()
+    return None if row is None else row_article(row)
+
+
+def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, limit: int, offset: int) -> list[Article]:
+    """Articles matching ``filters``, newest published first (unknown dates last), then newest stored."""
+    if limit <= 0:
+        return []
+    clauses, params = where(filters)
+    sql = _SELECT_ARTICLE + _where_sql(clauses) + _ORDER + " LIMIT ? OFFSET ?"
+    return [row_article(row) for row in conn.execute(sql, (*params, limit, max(offset, 0)))]
+
+
+def count_articles(conn: sqlite3.Connection, filters: ArticleFilter) -> int:
+    """How many articles match ``filters``."""
+    clauses, params = where(filters)
+    row = conn.execute("SELECT COUNT(*) FROM articles AS a" + _where_sql(clauses), params).fetchone()
+    return int(row[0])
+
+
+def duplicates_of(conn: sqlite3.Connection, article_id: str) -> list[Article]:
+    """Articles marked as copies of ``article_id``, in the order they were stored."""
+    rows = conn.execute(_SELECT_ARTICLE + " WHERE a.duplicate_of = ? ORDER BY a.seq", (article_id,))
+    return [row_article(row) for row in rows]
+
+
+def search(
+    conn: sqlite3.Connection, query: str, filters: ArticleFilter, limit: int, offset: int
+) -> list[SearchHit]:
+    """Full-text search, best first (BM25, title weighted); ``rank`` is higher for better hits."""
+    expression = to_fts5(parse_query(query))
+    if not expression or limit <= 0:
+        return []
+    clauses, params = where(filters)
+    sql = (
+        f"SELECT {_COLUMNS}"
+        + ", snippet(articles_fts, 1, '[', ']', '…', ?) AS snip"
+        + ", bm25(articles_fts, ?, 1.0) AS score"
+        + " FROM articles_fts JOIN articles AS a ON a.seq = articles_fts.rowid"
+        + " WHERE articles_fts MATCH ?"
+        + _where_sql(clauses, " AND ")
+        + " ORDER BY score, a.seq DESC LIMIT ? OFFSET ?"
+    )
+    args = (SNIPPET_WORDS, TITLE_WEIGHT, expression, *params, limit, max(offset, 0))
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as e:  # the parser should make this impossible; never fail a search
+        LOGGER.warning("search: FTS5 refused %r (from %r): %s", expression, query, e)
+        return []
+    return [SearchHit(article=row_article(row), snippet=row[-2], rank=-row[-1]) for row in rows]
+
+
+def list_rejections(conn: sqlite3.Connection, limit: int, offset: int) -> list[Rejection]:
+    """Rejections, newest first."""
+    if limit <= 0:
+        return []
+    rows = conn.execute(
+        "SELECT origin, stage, reason, detail, at, raw FROM rejections ORDER BY at DESC, id DESC"
+        " LIMIT ? OFFSET ?",
+        (limit, max(offset, 0)),
+    )
+    return [
+        Rejection(origin=o, stage=s, reason=r, detail=d, at=parse_at(at), raw=raw)
+        for o, s, r, d, at, raw in rows
+    ]
+
+
+def get_raw(conn: sqlite3.Connection, raw_id: str) -> RawDoc | None:
+    """The raw input stored under ``raw_id``, or None."""
+    row = conn.execute(
+        "SELECT origin, kind, body, url, hints FROM raws WHERE raw_id = ?", (raw_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    origin, kind, body, url, hints = row
+    return RawDoc(
+        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
+        hints=MappingProxyType(dict(json.loads(hints))),
+    )  # fmt: skip
+
+
+def _counts(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, int]:
+    return {str(key): int(n) for key, n in conn.execute(sql, params)}
+
+
+def stats(conn: sqlite3.Connection) -> dict[str, object]:
+    """Counts for ``storyline stats`` (see ``StoryReader.stats``)."""
+
+    def one(sql: str) -> Any:
+        return conn.execute(sql).fetchone()[0]
+
+    n_articles = int(one("SELECT COUNT(*) FROM articles"))
+    n_duplicates = int(one("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL"))
+    by = "SELECT COALESCE({}, ?), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1"
+    return {
+        "n_articles": n_articles,
+        "n_originals": n_articles - n_duplicates,
+        "n_duplicates": n_duplicates,
+        "n_rejections": int(one("SELECT COUNT(*) FROM rejections")),
+        "n_raws": int(one("SELECT COUNT(*) FROM raws")),
+        "by_language": _counts(conn, by.format("language"), UNKNOWN),
+        "by_source": _counts(conn, by.format("source"), UNKNOWN),
+        "by_agency": _counts(conn, by.format("agency"), UNKNOWN),
+        "first_published_at": one("SELECT MIN(published_at) FROM articles"),
+        "last_published_at": one("SELECT MAX(published_at) FROM articles"),
+        "rejections_by_reason": _counts(
+            conn, "SELECT stage || '/' || reason, COUNT(*) FROM rejections GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+    }
+
+
+def existing_article_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are stored (looked up ``CHUNK`` at a time)."""
+    unique = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    for i in range(0, len(unique), CHUNK):
+        chunk = unique[i : i + CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found.update(row[0] for row in conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+    return found
+
+
+def iter_minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, str, bytes]]:
+    """``(article_id, content_hash, signature)`` of every stored original, in the order stored."""
+    cursor = conn.execute(
+        "SELECT m.article_id, m.content_hash, m.sig FROM articles AS a"
+        " JOIN minhashes AS m ON m.article_id = a.id WHERE a.duplicate_of IS NULL ORDER BY a.seq"
+    )
+    while rows := cursor.fetchmany(1000):
+        for article_id, content_hash, sig in rows:
+            yield article_id, content_hash, bytes(sig)

@@ -1,0 +1,101 @@
+"""The pipeline end to end over in-memory inputs: counts, dedup, idempotence, determinism, no crash."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from storyline.ingest import iter_inputs
+from storyline.model import RawDoc, Rejection
+from storyline.pipeline import Components, run
+from storyline.settings import Settings
+from storyline.store.memory import MemoryStore
+
+from .conftest import AFP_SEED, DPA_SEED
+
+SETTINGS = Settings(workers=1)
+
+
+def _raw(path: Path) -> RawDoc:
+    return RawDoc(origin=str(path), kind="text", body=path.read_bytes())
+
+
+def _run(items: list[RawDoc | Rejection], store: MemoryStore, settings: Settings = SETTINGS):  # type: ignore[no-untyped-def]
+    return run(items, Components.for_store(settings, store), store)
+
+
+def test_seeds_are_stored_with_their_dateline_facts() -> None:
+    store = MemoryStore()
+    stats = _run([_raw(AFP_SEED), _raw(DPA_SEED)], store)
+    assert (stats.read, stats.stored, stats.rejected, stats.duplicates) == (2, 2, 0, 0)
+    by_agency = {a.agency: a for a in store.list_articles()}
+    assert set(by_agency) == {"AFP", "dpa"}
+    assert (
+        by_agency["AFP"].published_at is not None
+        and by_agency["AFP"].published_at.date().isoformat() == "2021-02-17"
+    )
+    assert by_agency["dpa"].published_at is None
+    assert {a.place for a in by_agency.values()} == {"Brussels"}
+    assert {a.language for a in by_agency.values()} == {"en"}
+
+
+def test_rerun_stores_nothing_twice_and_rejections_are_not_piled_up() -> None:
+    store = MemoryStore()
+    bad = RawDoc(origin="empty.html", kind="html", body=b"<html><body><nav>menu</nav></body></html>")
+    first = _run([_raw(AFP_SEED), bad], store)
+    second = _run([_raw(AFP_SEED), bad], store)
+    assert (first.stored, first.rejected) == (1, 1)
+    assert (second.stored, second.unchanged, second.rejected) == (0, 1, 1)
+    assert len(store.list_articles()) == 1 and len(store.list_rejections()) == 1
+
+
+def test_a_near_copy_is_kept_and_points_at_its_original() -> None:
+    store = MemoryStore()
+    text = AFP_SEED.read_text(encoding="utf-8")
+    copy = RawDoc(
+        origin="copy.txt", kind="text", body=text.replace("Wednesday", "Wednesday morning").encode()
+    )
+    stats = _run([_raw(AFP_SEED), copy], store)
+    assert (stats.stored, stats.duplicates) == (2, 1)
+    original = next(a for a in store.list_articles() if a.duplicate_of is None)
+    assert [d.origin for d in store.duplicates_of(original.id)] == ["copy.txt"]
+
+
+def test_reader_rejections_pass_through_to_the_store() -> None:
+    store = MemoryStore()
+    stats = _run([Rejection("x.jsonl:3", "read", "bad_json", "x.jsonl:3: not JSON")], store)
+    assert (stats.read, stats.rejected, dict(stats.reasons)) == (1, 1, {"bad_json": 1})
+    assert store.list_rejections()[0].origin == "x.jsonl:3"
+
+
+def test_the_process_pool_gives_the_same_result_as_one_process() -> None:
+    texts = [AFP_SEED.read_text(encoding="utf-8"), DPA_SEED.read_text(encoding="utf-8")]
+    items: list[RawDoc | Rejection] = [
+        RawDoc(origin=f"n{i}.txt", kind="text", body=(texts[i % 2] + f"\n\nUpdate number {i}.").encode())
+        for i in range(40)
+    ]
+    results = []
+    for workers in (1, 2):
+        store = MemoryStore()
+        _run(items, store, dataclasses.replace(SETTINGS, workers=workers, batch_size=7))
+        results.append(sorted((a.origin, a.id, a.duplicate_of or "") for a in store.list_articles(limit=100)))
+    assert results[0] == results[1] and len(results[0]) == 40
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=3000), st.sampled_from(["a.txt", "b.html", "c.jsonl", "d.warc.gz", "e"]))
+def test_any_bytes_end_as_articles_or_rejections(data: bytes, name: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        store = MemoryStore()
+        stats = _run(list(iter_inputs([str(path)], SETTINGS)), store)
+        assert stats.read == stats.stored + stats.unchanged + stats.rejected
+        assert len(store.list_rejections(limit=1000)) + len(store.list_articles(limit=1000)) >= min(
+            1, stats.read
+        )
