@@ -67,6 +67,21 @@ def _handle_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_FLEXIBLE = {"title", "snippet", "detail", "origin", "help", "label"}
+_MIN_WIDTH = {"id": 16, "published": 10, "at": 19, "place": 10}
+
+
+def _table(*columns: str) -> Table:
+    """A table whose id column is never cut and whose other columns are cut to one line."""
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in columns:
+        if name in _FLEXIBLE:
+            table.add_column(name, no_wrap=name != "snippet", overflow="ellipsis", min_width=20, max_width=60)
+        else:
+            table.add_column(name, no_wrap=True, min_width=_MIN_WIDTH.get(name, len(name)))
+    return table
+
+
 def _emit_json(value: object) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=None))
 
@@ -185,7 +200,7 @@ def articles(obj: Context, /, as_json: bool, limit: int, offset: int, **kw: Any)
     if as_json:
         _emit_json([article_json(a) for a in rows])
         return
-    table = Table("id", "published", "agency", "place", "lang", "title", "dup of")
+    table = _table("id", "published", "agency", "place", "lang", "title", "dup of")
     for a in rows:
         table.add_row(
             a.id,
@@ -233,12 +248,9 @@ def search(obj: Context, /, query: str, as_json: bool, limit: int, offset: int, 
     if as_json:
         _emit_json([search_hit_json(h) for h in hits])
         return
-    table = Table("id", "published", "title", "snippet")
+    table = _table("id", "title", "snippet")
     for h in hits:
-        a = h.article
-        table.add_row(
-            a.id, a.published_at.date().isoformat() if a.published_at else "", a.title[:60], h.snippet
-        )
+        table.add_row(h.article.id, h.article.title, h.snippet)
     OUT.print(table)
 
 
@@ -252,7 +264,7 @@ def rejections(obj: Context, as_json: bool, limit: int, offset: int) -> None:
     if as_json:
         _emit_json([rejection_json(r) for r in rows])
         return
-    table = Table("at", "stage", "reason", "origin", "detail")
+    table = _table("at", "stage", "reason", "origin", "detail")
     for r in rows:
         table.add_row(r.at.isoformat(timespec="seconds"), r.stage, r.reason, r.origin, r.detail[:100])
     OUT.print(table)
@@ -281,7 +293,7 @@ def show_settings(obj: Context, as_json: bool) -> None:
     if as_json:
         _emit_json(current)
         return
-    table = Table("name", "value", "help")
+    table = _table("name", "value", "help")
     for name, _kind, _default, help_text in settings_mod.describe():
         table.add_row(name, str(current[name]), help_text)
     OUT.print(table)

@@ -130,7 +130,7 @@ class BandIndex:
         for band, column in enumerate(self._keys(matrix).T):
             keys = np.concatenate([self._sorted[band][0], column])
             all_rows = np.concatenate([self._sorted[band][1], rows])
-            order = np.argsort(keys, kind="stable")
+            order = np.argsort(keys)
             self._sorted[band] = (keys[order], all_rows[order])
 
     def add(self, article_id: str, hashvalues: np.ndarray, n_shingles: int) -> None:
@@ -208,21 +208,21 @@ class Deduplicator:
 
     def load(self, entries: Iterable[tuple[str, str, bytes]]) -> int:
         """Fill the index from stored ``(article_id, content_hash, signature bytes)``; returns the count."""
-        ids: list[str] = []
-        blobs: list[bytes] = []
-        sizes: list[int] = []
+        rows = list(entries)
+        if not rows:
+            return 0
+        ids, hashes, blobs = zip(*rows, strict=True)
+        known = dict(zip(reversed(hashes), reversed(ids), strict=True))  # the first original wins
+        known.update(self._by_hash)
+        self._by_hash = known
         width = _SIZE.size + 4 * self.num_perm
-        for article_id, content_hash, data in entries:
-            self._by_hash.setdefault(content_hash, article_id)
-            if len(data) != width or article_id in self._known:
-                continue  # stored with other settings: exact-hash dedup still applies
-            self._known.add(article_id)
-            ids.append(article_id)
-            sizes.append(_SIZE.unpack_from(data)[0])
-            blobs.append(data[_SIZE.size :])
+        fresh = set(ids) - self._known
+        keep = [k for k, blob in enumerate(blobs) if len(blob) == width and ids[k] in fresh]
+        ids = tuple(ids[k] for k in keep)  # other widths: stored with other settings (exact dedup only)
+        self._known.update(ids)
         if ids:
-            matrix = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(ids), self.num_perm)
-            self._index.add_bulk(ids, matrix.astype(np.uint32), np.array(sizes, dtype=np.int64))
+            packed = np.frombuffer(b"".join(blobs[k] for k in keep), dtype="<u4").reshape(len(ids), -1)
+            self._index.add_bulk(list(ids), packed[:, 1:].astype(np.uint32), packed[:, 0].astype(np.int64))
         LOGGER.info("dedup: loaded %d stored signatures", len(ids))
         return len(ids)
 

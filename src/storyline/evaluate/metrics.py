@@ -23,7 +23,10 @@ import numpy.typing as npt
 __all__ = ["BCubed", "adjusted_rand_index", "bcubed", "normalized_mutual_info", "pearson", "rank", "spearman"]
 
 
-def _vectors(x: Sequence[float], y: Sequence[float]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+Floats = npt.NDArray[np.float64]
+
+
+def _vectors(x: Sequence[float], y: Sequence[float]) -> tuple[Floats, Floats]:
     a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"expected two sequences of the same length, got {a.shape} and {b.shape}")

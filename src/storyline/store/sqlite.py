@@ -48,8 +48,8 @@ _INSERT_ARTICLE = (
 )
 _INSERT_MINHASH = (
     "INSERT OR IGNORE INTO minhashes (article_id, content_hash, sig)"
-    " SELECT a.id, a.content_hash, ? FROM articles AS a WHERE a.id = ?"
-)
+    " SELECT a.id, a.content_hash, ? FROM articles AS a WHERE a.id = ? AND a.duplicate_of IS NULL"
+)  # only originals are indexed for near-copy detection, so iter_minhashes needs no join
 _UPSERT_REJECTION = (
     "INSERT INTO rejections (origin, stage, reason, detail, at, raw) VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (origin, stage, reason) DO UPDATE SET"

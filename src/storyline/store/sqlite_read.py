@@ -227,10 +227,7 @@ def existing_article_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[st
 
 def iter_minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, str, bytes]]:
     """``(article_id, content_hash, signature)`` of every stored original, in the order stored."""
-    cursor = conn.execute(
-        "SELECT m.article_id, m.content_hash, m.sig FROM articles AS a"
-        " JOIN minhashes AS m ON m.article_id = a.id WHERE a.duplicate_of IS NULL ORDER BY a.seq"
-    )
-    while rows := cursor.fetchmany(1000):
-        for article_id, content_hash, sig in rows:
-            yield article_id, content_hash, bytes(sig)
+    # Only originals get a minhash row (the pipeline writes none for copies), in the order stored.
+    cursor = conn.execute("SELECT article_id, content_hash, sig FROM minhashes ORDER BY rowid")
+    while rows := cursor.fetchmany(5000):
+        yield from rows

@@ -58,7 +58,7 @@ LEXICAL_FEATURES = (
     "words_jaccard",
     "trigram_cosine",
 )
-META_FEATURES = ("length_ratio_log", "length_min_log", "cross_lingual") + tuple(f"lang_{x}" for x in LANGUAGES)
+META_FEATURES = ("length_ratio_log", "length_min_log", "cross_lingual", *(f"lang_{x}" for x in LANGUAGES))
 FEATURE_NAMES = EMBEDDING_FEATURES + LEXICAL_FEATURES + META_FEATURES
 
 
@@ -108,7 +108,7 @@ def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> floa
 
 
 def _trigram_cosine(a: TextSignals, b: TextSignals) -> float:
-    small, large = (a.trigrams, b.trigrams) if len(a.trigrams) <= len(b.trigrams) else (b.trigrams, a.trigrams)
+    small, large = sorted((a.trigrams, b.trigrams), key=len)
     dot = sum(v * large[k] for k, v in small.items() if k in large)
     norm = math.sqrt(sum(v * v for v in a.trigrams.values()) * sum(v * v for v in b.trigrams.values()))
     return dot / norm if norm else 0.0
@@ -152,8 +152,8 @@ def _embedding_features(a: ArticleVectors, b: ArticleVectors) -> list[float]:
 
 
 def _lexical_features(a: TextSignals, b: TextSignals) -> list[float]:
-    runs_a = {keys for _, keys in a.name_runs if len(keys) >= 2}
-    runs_b = {keys for _, keys in b.name_runs if len(keys) >= 2}
+    runs_a = {tuple(k for _, k in run) for run in a.name_runs if len(run) >= 2}
+    runs_b = {tuple(k for _, k in run) for run in b.name_runs if len(run) >= 2}
     shared_names = a.names & b.names
     smaller = min(len(a.names), len(b.names))
     return [

@@ -27,19 +27,19 @@ import numpy.typing as npt
 
 from storyline.errors import ConfigError
 
-__all__ = ["DimensionModel", "SimilarityModel", "load_model"]
+__all__ = ["DimensionModel", "RidgeModel", "SimilarityModel", "TreeEnsemble", "load_model"]
 
 FORMAT = "storyline.similarity-model"
 
 Matrix = npt.NDArray[np.float64]
 
 
-def _array(values: Sequence[float] | Sequence[int], dtype: type = np.float64) -> npt.NDArray[Any]:
+def _array(values: Any, dtype: type = np.float64) -> npt.NDArray[Any]:
     return np.asarray(values, dtype=dtype)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class _Ridge:
+class RidgeModel:
     interactions: npt.NDArray[np.int64]
     mean: Matrix
     scale: Matrix
@@ -47,9 +47,10 @@ class _Ridge:
     intercept: float
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> _Ridge:
+    def from_json(cls, obj: Mapping[str, Any]) -> RidgeModel:
         pairs = _array(obj.get("interactions") or np.zeros((0, 2)), np.int64).reshape(-1, 2)
-        return cls(pairs, _array(obj["mean"]), _array(obj["scale"]), _array(obj["coef"]), float(obj["intercept"]))
+        mean, scale, coef = _array(obj["mean"]), _array(obj["scale"]), _array(obj["coef"])
+        return cls(pairs, mean, scale, coef, float(obj["intercept"]))
 
     def predict(self, x: Matrix) -> Matrix:
         expanded = np.hstack([x, x[:, self.interactions[:, 0]] * x[:, self.interactions[:, 1]]])
@@ -57,7 +58,7 @@ class _Ridge:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class _Trees:
+class TreeEnsemble:
     init: float
     learning_rate: float
     feature: npt.NDArray[np.int64]  # (n_trees, n_nodes), -1 at leaves
@@ -68,7 +69,7 @@ class _Trees:
     depth: int
 
     @classmethod
-    def from_json(cls, obj: Mapping[str, Any]) -> _Trees:
+    def from_json(cls, obj: Mapping[str, Any]) -> TreeEnsemble:
         trees = obj["trees"]
         width = max(len(t["feature"]) for t in trees)
 
@@ -107,16 +108,16 @@ class _Trees:
 class DimensionModel:
     """The predictor of one dimension, on the gold scale (1 = same story, 4 = unrelated)."""
 
-    ridge: _Ridge
-    trees: _Trees | None
+    ridge: RidgeModel
+    trees: TreeEnsemble | None
     ridge_weight: float
     trees_weight: float
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> DimensionModel:
-        trees = _Trees.from_json(obj["trees"]) if obj.get("trees") else None
+        trees = TreeEnsemble.from_json(obj["trees"]) if obj.get("trees") else None
         blend = obj.get("blend", {"ridge": 1.0, "trees": 0.0})
-        return cls(_Ridge.from_json(obj["ridge"]), trees, float(blend["ridge"]), float(blend["trees"]))
+        return cls(RidgeModel.from_json(obj["ridge"]), trees, float(blend["ridge"]), float(blend["trees"]))
 
     def predict(self, x: Matrix) -> Matrix:
         """Predictions for the rows of ``x`` (clipped to 1..4)."""

@@ -12,57 +12,64 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["TextSignals", "fold", "name_key", "text_signals"]
 
 NAME_PREFIX = 5
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:(?:[.,\u00a0\u202f ])\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)?")
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(" ".join(lines).split())
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
+_NUMBER = re.compile(
+    r"(?<![\w.,])\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?(?!\w)"  # 15.000 / 15,000 / 15 000
+    r"|(?<![\w.,])\d+(?:[.,]\d+)?"
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _SENT_START = re.compile(r"(?:^|[.!?…:;\"“”«»()\[\]]\s*|\n\s*)$")
-_CAPITALISED_STOP = frozenset(
-    "the a an in on at of for and but to by with from this that these those it he she they we i you "
-    "der die das ein eine und in im am an auf mit von zu für bei nach er sie es wir ich "
-    "le la les un une des et en au aux du de dans pour par sur il elle ils nous "
-    "el la los las un una y en del con por para al lo se "
-    "il lo la gli le i un una e di da per con su nel "
-    "w we z na i o do od po przez dla "
-    "в во и на с по из к о у".split()
+_CAPITALISED_STOP = _words(
+    "the a an in on at of for and but to by with from this that these those it he she they we i you",
+    "der die das ein eine und in im am an auf mit von zu für bei nach er sie es wir ich",
+    "le la les un une des et en au aux du de dans pour par sur il elle ils nous",
+    "el la los las un una y en del con por para al lo se",
+    "il lo la gli le i un una e di da per con su nel",
+    "w we z na i o do od po przez dla",
+    "в во и на с по из к о у",
 )
-
 _MONTHS = {
     1: "january jan januar janvier enero gennaio styczeń stycznia января январь ocak janeiro januari",
-    2: "february feb februar février fevrier febrero febbraio luty lutego февраля февраль şubat subat fevereiro",
+    2: "february feb februar février fevrier febrero febbraio luty lutego февраля февраль şubat subat "
+    "fevereiro",
     3: "march mar märz maerz mars marzo marzec marca марта март mart março maart",
     4: "april apr avril abril aprile kwiecień kwietnia апреля апрель nisan",
     5: "may mai mayo maggio maj maja мая май mayıs mayis maio mei",
     6: "june jun juni juin junio giugno czerwiec czerwca июня июнь haziran junho",
     7: "july jul juli juillet julio luglio lipiec lipca июля июль temmuz julho",
     8: "august aug août aout agosto sierpień sierpnia августа август ağustos agustus augustus",
-    9: "september sep sept septembre septiembre settembre wrzesień września сентября сентябрь eylül eylul setembro",
+    9: "september sep sept septembre septiembre settembre wrzesień września сентября сентябрь eylül "
+    "eylul setembro",
     10: "october oct oktober octobre octubre ottobre październik października октября октябрь ekim outubro",
     11: "november nov novembre noviembre listopad listopada ноября ноябрь kasım kasim novembro",
-    12: "december dec dezember décembre decembre diciembre dicembre grudzień grudnia декабря декабрь aralık aralik dezembro",
+    12: "december dec dezember décembre decembre diciembre dicembre grudzień grudnia декабря декабрь "
+    "aralık aralik dezembro",
 }
 _MONTH_OF = {name: month for month, names in _MONTHS.items() for name in names.split()}
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTH_OF), key=len, reverse=True))
-_DATE_DM = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH_ALT})\b\.?(?:\s+(?:de\s+)?((?:19|20)\d\d))?", re.I)
-_DATE_MD = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?(?:\s+((?:19|20)\d\d))?", re.I)
-_DATE_CJK = re.compile(r"(?:((?:19|20)\d\d)\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_DATE_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
-
-_WEEKDAYS = (
-    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag freitag "
-    "samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miercoles jueves "
-    "viernes sabado domingo lunedi martedi mercoledi giovedi venerdi sabato domenica"
+_MONTH = "|".join(sorted((re.escape(m) for m in _MONTH_OF), key=len, reverse=True))
+_DATE_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH})\b", re.I)
+_DATE_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b", re.I)
+_DATE_CJK = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_ISO = re.compile(r"\b(?:19|20)\d\d-(\d\d)-(\d\d)\b")
+_WEEKDAYS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch donnerstag",
+    "freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes",
+    "miercoles jueves viernes sabado domingo lunedi martedi mercoledi giovedi venerdi sabato domenica",
 )
-
-_LOCATIVE = frozenset(
-    "in at near from nach aus bei à en au aux dans a da w we z ze na в во из под near".split()
-)
-_DATELINE = re.compile(r"^\s*([A-ZÀ-ÖØ-ÞĄ-ŽА-Я][A-ZÀ-ÖØ-ÞĄ-ŽА-Я .'\-/]{2,40}?)\s*(?:\(\w+\)\s*)?(?:--|—|–|-|,|:)\s")
+_LOCATIVE = _words("in at near from nach aus bei à en au aux dans a da w we z ze na в во из под")
+_CAPS = "A-ZÀ-ÖØ-ÞĄ-ŽА-Я"
+_DATELINE = re.compile(rf"^\s*([{_CAPS}][{_CAPS} .'\-/]{{2,40}}?)\s*(?:\(\w+\)\s*)?(?:--|—|–|-|,|:)\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,7 @@ class TextSignals:
 
     names: frozenset[str]
     name_forms: tuple[tuple[str, str], ...]
-    name_runs: tuple[tuple[str, tuple[str, ...]], ...]
+    name_runs: tuple[tuple[tuple[str, str], ...], ...]  # runs of adjacent names: (surface, key) each
     numbers: frozenset[str]
     years: frozenset[str]
     dates: frozenset[str]
@@ -84,10 +91,11 @@ class TextSignals:
 def fold(text: str) -> str:
     """Case-folded, accents removed (``Göttingen`` -> ``gottingen``)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSABLE)
 
 
-_NOT_NAMES = _CAPITALISED_STOP | frozenset(fold(m) for m in _MONTH_OF) | frozenset(_WEEKDAYS.split())
+_UNDECOMPOSABLE = str.maketrans({"ß": "ss", "ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
+_NOT_NAMES = _CAPITALISED_STOP | frozenset(fold(m) for m in _MONTH_OF) | _WEEKDAYS
 
 
 def name_key(token: str) -> str:
@@ -111,23 +119,11 @@ def _number_key(raw: str) -> str:
 
 
 def _dates(text: str) -> set[str]:
-    out: set[str] = set()
-    for m in _DATE_DM.finditer(text):
-        out.add(_date_key(m.group(3), _MONTH_OF[m.group(2).lower()], m.group(1)))
-    for m in _DATE_MD.finditer(text):
-        out.add(_date_key(m.group(3), _MONTH_OF[m.group(1).lower()], m.group(2)))
-    for m in _DATE_CJK.finditer(text):
-        out.add(_date_key(m.group(1), int(m.group(2)), m.group(3)))
-    for m in _DATE_ISO.finditer(text):
-        out.add(_date_key(m.group(1), int(m.group(2)), m.group(3)))
-    return {d for d in out if d}
-
-
-def _date_key(year: str | None, month: int, day: str) -> str:
-    d = int(day)
-    if not (1 <= d <= 31 and 1 <= month <= 12):
-        return ""
-    return f"{month:02d}-{d:02d}"
+    found = [(m.group(1), _MONTH_OF[m.group(2).lower()]) for m in _DATE_DAY_MONTH.finditer(text)]
+    found += [(m.group(2), _MONTH_OF[m.group(1).lower()]) for m in _DATE_MONTH_DAY.finditer(text)]
+    found += [(m.group(2), int(m.group(1))) for m in _DATE_CJK.finditer(text)]
+    found += [(m.group(2), int(m.group(1))) for m in _DATE_ISO.finditer(text)]
+    return {f"{month:02d}-{int(day):02d}" for day, month in found if 1 <= int(day) <= 31 and 1 <= month <= 12}
 
 
 def _trigrams(text: str) -> Counter[str]:
@@ -135,58 +131,66 @@ def _trigrams(text: str) -> Counter[str]:
     return Counter(squashed[i : i + 3] for i in range(max(0, len(squashed) - 2)))
 
 
-def text_signals(text: str) -> TextSignals:
-    """Extract the signals of ``text`` (about 1 ms for 1,000 characters)."""
-    names: dict[str, str] = {}
-    runs: list[tuple[str, tuple[str, ...]]] = []
-    run: list[tuple[int, int, str]] = []
-    places: set[str] = set()
-    words: set[str] = set()
+@dataclass
+class _NameScan:
+    names: dict[str, str] = field(default_factory=dict)
+    runs: list[tuple[tuple[str, str], ...]] = field(default_factory=list)
+    places: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
+
+
+def _scan_names(text: str) -> _NameScan:
+    """Capitalised tokens that are not sentence-initial common words, grouped into runs."""
+    scan = _NameScan()
+    run: list[tuple[int, int, str, str]] = []
     previous = ""
     tokens = list(_TOKEN.finditer(text))
     lowered = {m.group().casefold() for m in tokens if m.group()[:1].islower()}
     for m in tokens:
         tok = m.group()
-        words.add(fold(tok)[:NAME_PREFIX])
-        capital = tok[:1].isupper() and len(tok) > 1
-        at_start = bool(_SENT_START.search(text[max(0, m.start() - 3) : m.start()]))
-        is_name = capital and fold(tok) not in _NOT_NAMES
-        if is_name and at_start and tok.casefold() in lowered:
-            is_name = False
+        scan.words.add(fold(tok)[:NAME_PREFIX])
+        is_name = tok[:1].isupper() and len(tok) > 1 and fold(tok) not in _NOT_NAMES
+        if is_name and tok.casefold() in lowered:  # "The", "Die": a common word opening a sentence
+            is_name = not _SENT_START.search(text[max(0, m.start() - 3) : m.start()])
         if is_name:
             key = name_key(tok)
-            names.setdefault(key, tok)
+            scan.names.setdefault(key, tok)
             if previous.casefold() in _LOCATIVE:
-                places.add(key)
-            if run and text[run[-1][1] : m.start()] in {" ", "-"}:
-                run.append((m.start(), m.end(), key))
-            else:
-                _close_run(text, run, runs)
-                run = [(m.start(), m.end(), key)]
+                scan.places.add(key)
+            if not run or text[run[-1][1] : m.start()] not in {" ", "-"}:
+                _close_run(run, scan.runs)
+                run = []
+            run.append((m.start(), m.end(), tok, key))
         else:
-            _close_run(text, run, runs)
+            _close_run(run, scan.runs)
             run = []
         previous = tok
-    _close_run(text, run, runs)
+    _close_run(run, scan.runs)
+    return scan
+
+
+def text_signals(text: str) -> TextSignals:
+    """Extract the signals of ``text`` (about 1.5 ms for 1,000 characters)."""
+    scan = _scan_names(text)
     dateline = _DATELINE.match(text)
     if dateline:
-        places.update(name_key(t) for t in _TOKEN.findall(dateline.group(1)))
+        scan.places.update(name_key(t) for t in _TOKEN.findall(dateline.group(1)))
     numbers = {_number_key(m.group()) for m in _NUMBER.finditer(text)}
     years = {n for n in numbers if _YEAR.match(n)}
     return TextSignals(
-        names=frozenset(names),
-        name_forms=tuple(names.items()),
-        name_runs=tuple(runs),
+        names=frozenset(scan.names),
+        name_forms=tuple(scan.names.items()),
+        name_runs=tuple(scan.runs),
         numbers=frozenset(n for n in numbers - years if len(n.replace(".", "")) >= 2),
         years=frozenset(years),
         dates=frozenset(_dates(text)),
-        places=frozenset(places),
-        words=frozenset(words),
+        places=frozenset(scan.places),
+        words=frozenset(scan.words),
         trigrams=_trigrams(text),
         n_chars=len(text),
     )
 
 
-def _close_run(text: str, run: list[tuple[int, int, str]], runs: list[tuple[str, tuple[str, ...]]]) -> None:
+def _close_run(run: list[tuple[int, int, str, str]], runs: list[tuple[tuple[str, str], ...]]) -> None:
     if run:
-        runs.append((text[run[0][0] : run[-1][1]], tuple(k for _, _, k in run)))
+        runs.append(tuple((surface, key) for _, _, surface, key in run))

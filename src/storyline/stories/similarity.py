@@ -176,21 +176,35 @@ def _blend_time(predicted: float, days_apart: float) -> float:
 
 
 def _shared_names(a: TextSignals, b: TextSignals, limit: int = 20) -> tuple[str, ...]:
-    seen: set[tuple[str, ...]] = set()
+    """Names of ``a`` found in ``b``: the longest stretches of each run of names whose every token
+    ``b`` also has (``Secretary General Jens Stoltenberg`` against ``Generalsekretär Jens
+    Stoltenberg`` gives ``Jens Stoltenberg``), longest first, each token shown once."""
+    found: list[tuple[int, int, str]] = []  # (-tokens, first seen, surface)
+    for position, run in enumerate(a.name_runs):
+        stretch: list[tuple[str, str]] = []
+        for surface, key in (*run, ("", "")):
+            if key and key in b.names:
+                stretch.append((surface, key))
+                continue
+            if stretch:
+                found.append((-len(stretch), position, " ".join(s for s, _ in stretch)))
+            stretch = []
+    shown: set[str] = set()
     covered: set[str] = set()
-    runs = sorted(a.name_runs, key=lambda run: -len(run[1]))
-    picked: list[tuple[int, str]] = []
-    order = {keys: i for i, (_, keys) in enumerate(a.name_runs)}
-    for surface, keys in runs:
-        if keys in seen or not all(k in b.names for k in keys) or (len(keys) == 1 and keys[0] in covered):
+    out: list[tuple[int, str]] = []
+    for size, position, surface in sorted(found):
+        words = set(surface.split())
+        if surface in shown or (size == -1 and words <= covered):
             continue
-        seen.add(keys)
-        covered.update(keys)
-        picked.append((order[keys], surface))
-    return tuple(s for _, s in sorted(picked)[:limit])
+        shown.add(surface)
+        covered |= words
+        out.append((position, surface))
+    return tuple(s for _, s in sorted(out)[:limit])
 
 
-def _sentence_pairs(a: PairInput, b: PairInput, va: ArticleVectors, vb: ArticleVectors, k: int) -> list[SentencePair]:
+def _sentence_pairs(
+    a: PairInput, b: PairInput, va: ArticleVectors, vb: ArticleVectors, k: int
+) -> list[SentencePair]:
     if k <= 0 or len(va.sentences) == 0 or len(vb.sentences) == 0:
         return []
     sims = va.sentences @ vb.sentences.T
