@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     names = [a for a in argv if not a.startswith("-")]
     benches: dict[str, Callable[[], dict[str, float]]] = {
-        "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300))
+        "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300, repeats=1))
         if quick
         else bench_ingest,
     }

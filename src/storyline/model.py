@@ -184,10 +184,15 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class Story:
-    """A set of articles about one event. ``id`` never changes; merges set ``merged_into``."""
+    """A set of articles about one event. ``id`` never changes; a merge sets ``merged_into``.
+
+    ``article_ids`` is filled only by detail reads (``StoryReader.get_story``); writers leave it empty
+    (membership is written as ``Assignment`` values).
+    """
 
     id: str
     label: str = ""
+    n_articles: int = 0
     article_ids: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -199,20 +204,43 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Storyline:
-    """Stories that continue each other over weeks and months, in time order."""
+    """Stories that continue each other over weeks and months. ``story_ids`` in time order (reads only)."""
 
     id: str
     label: str = ""
+    n_articles: int = 0
     story_ids: tuple[str, ...] = ()
     first_seen_at: datetime | None = None
     last_seen_at: datetime | None = None
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryEvent:
+    """Something that happened to a story or storyline id: ``merge`` (``subject_id`` into ``object_id``)."""
+
+    kind: Literal["story_merge", "storyline_merge"]
+    subject_id: str
+    object_id: str
+    reason: str
+    at: datetime = field(default_factory=utc_now)
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
-    """What one pipeline step hands to a ``StoryWriter`` to store in one transaction."""
+    """What one pipeline step hands to a ``StoryWriter`` to store in one transaction.
+
+    ``vectors`` maps an article id to ``(embedder name, float32 bytes)``; ``story_states`` maps a story
+    id to the assigner's opaque, versioned state (centroid, profile...), which the store keeps as is.
+    """
 
     articles: tuple[Article, ...] = ()
     raws: tuple[RawDoc, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     minhashes: Mapping[str, bytes] = field(default_factory=dict)
+    vectors: Mapping[str, tuple[str, bytes]] = field(default_factory=dict)
+    assignments: tuple[Assignment, ...] = ()
+    stories: tuple[Story, ...] = ()
+    story_states: Mapping[str, bytes] = field(default_factory=dict)
+    storylines: tuple[Storyline, ...] = ()
+    events: tuple[StoryEvent, ...] = ()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from storyline.model import Article, Batch, RawDoc, Rejection
+from storyline.model import Article, Batch, RawDoc, Rejection, Story, StoryEvent, Storyline
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +55,16 @@ class StoryWriter(Protocol):
         """``(article_id, content_hash, minhash bytes)`` for every stored original, oldest first."""
         ...
 
+    def iter_story_states(self, since: datetime | None = None) -> Iterator[tuple[Story, bytes]]:
+        """Live stories last seen at or after ``since`` with the assigner's saved state, oldest first."""
+        ...
+
+    def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]: ...
+
+    def clear_stories(self) -> None:
+        """Forget every story and storyline decision (for ``storyline rebuild``); articles stay."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -81,6 +91,24 @@ class StoryReader(Protocol):
     ) -> list[SearchHit]: ...
 
     def list_rejections(self, *, limit: int = 50, offset: int = 0) -> list[Rejection]: ...
+
+    def list_stories(
+        self, *, language: str | None = None, since: datetime | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Story]:
+        """Live (not merged) stories, most active first (size, then last seen)."""
+        ...
+
+    def get_story(self, story_id: str) -> Story | None:
+        """A story (merged ones too) with its article ids in time order, merged-in members included."""
+        ...
+
+    def story_ids_of(self, article_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def list_storylines(self, *, limit: int = 50, offset: int = 0) -> list[Storyline]: ...
+
+    def get_storyline(self, storyline_id: str) -> Storyline | None: ...
+
+    def story_events(self, story_id: str) -> list[StoryEvent]: ...
 
     def stats(self) -> dict[str, object]:
         """``n_articles``, ``n_originals``, ``n_duplicates``, ``n_rejections``, ``n_raws``;

@@ -20,6 +20,7 @@ from types import MappingProxyType
 from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.query import parse_query, term_words, tokenize
 
 LOGGER = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _utc(value)
 
 
-class MemoryStore:
+class MemoryStore(MemoryStoryStore):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
     def __init__(self) -> None:
@@ -52,6 +53,7 @@ class MemoryStore:
         self._rejections: dict[tuple[str, str, str], tuple[int, Rejection]] = {}
         self._minhashes: dict[str, tuple[str, bytes]] = {}
         self._tokens: dict[str, tuple[list[str], list[Token]]] = {}
+        self._init_stories()
 
     def __repr__(self) -> str:
         return f"MemoryStore(<{len(self._articles)} articles>)"
@@ -89,6 +91,7 @@ class MemoryStore:
                     self._minhashes[article_id] = (stored.content_hash, sig)
             for rejection in rejections:
                 self._upsert_rejection(rejection)
+            self._write_stories(batch)
 
     def _upsert_rejection(self, rejection: Rejection) -> None:
         key = (rejection.origin, rejection.stage, rejection.reason)

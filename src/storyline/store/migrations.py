@@ -88,8 +88,59 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+_STORIES = """
+CREATE TABLE vectors (
+    article_id TEXT PRIMARY KEY,
+    embedder TEXT NOT NULL,
+    vec BLOB NOT NULL
+);
+CREATE TABLE stories (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    n_articles INTEGER NOT NULL DEFAULT 0,
+    languages TEXT NOT NULL DEFAULT '[]',
+    sources TEXT NOT NULL DEFAULT '[]',
+    first_seen_at TEXT,
+    last_seen_at TEXT,
+    storyline_id TEXT,
+    merged_into TEXT,
+    state BLOB
+);
+CREATE INDEX stories_last_seen ON stories(last_seen_at);
+CREATE INDEX stories_n_articles ON stories(n_articles);
+CREATE INDEX stories_storyline ON stories(storyline_id);
+CREATE TABLE story_articles (
+    article_id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL,
+    score REAL NOT NULL,
+    is_new_story INTEGER NOT NULL
+);
+CREATE INDEX story_articles_story ON story_articles(story_id);
+CREATE TABLE storylines (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    n_articles INTEGER NOT NULL DEFAULT 0,
+    first_seen_at TEXT,
+    last_seen_at TEXT,
+    merged_into TEXT
+);
+CREATE TABLE story_events (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    object_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX story_events_subject ON story_events(subject_id);
+CREATE INDEX story_events_object ON story_events(object_id);
+"""
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_articles", _ARTICLES),
+    ("0002_stories", _STORIES),
 ]
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

@@ -26,6 +26,7 @@ from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
 from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store import sqlite_read as read
+from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
 
 LOGGER = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ _UPSERT_REJECTION = (
 )
 
 
-class SqliteStore:
+class SqliteStore(stories.SqliteStoryReads):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
     ``readonly=True`` opens an existing, fully migrated database for reading only (no writer
@@ -173,15 +174,32 @@ class SqliteStore:
 
     def write_batch(self, batch: Batch) -> None:
         """Store ``batch`` in one transaction; articles already stored are left as they are."""
-        if self.readonly:
-            raise StoreError(f"store {self.path} is open read-only")
-        if not (batch.articles or batch.raws or batch.rejections or batch.minhashes):
-            return
         read_at = read.to_iso(utc_now())
         raws = [_raw_values(raw, read_at) for raw in batch.raws]
         articles = [read.article_values(article) for article in batch.articles]
         minhashes = [(bytes(sig), article_id) for article_id, sig in batch.minhashes.items()]
         rejections = [_rejection_values(rejection) for rejection in batch.rejections]
+
+        def write(writer: sqlite3.Connection) -> None:
+            writer.executemany(_INSERT_RAW, raws)
+            writer.executemany(_INSERT_ARTICLE, articles)
+            writer.executemany(_INSERT_MINHASH, minhashes)
+            writer.executemany(_UPSERT_REJECTION, rejections)
+            stories.write_stories(writer, batch)
+
+        self._transaction(write)
+        LOGGER.debug(
+            "store: wrote %d articles, %d raws, %d rejections", len(articles), len(raws), len(rejections)
+        )
+
+    def clear_stories(self) -> None:
+        """Forget every story and storyline decision (``storyline rebuild``); articles stay."""
+        self._transaction(stories.clear_stories)
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
+        """Run ``work`` on the writer in one ``BEGIN IMMEDIATE ... COMMIT`` (rolled back on error)."""
+        if self.readonly:
+            raise StoreError(f"store {self.path} is open read-only")
         with self._lock:
             writer = self._writer
             if writer is None:
@@ -189,10 +207,7 @@ class SqliteStore:
             try:
                 writer.execute("BEGIN IMMEDIATE")
                 try:
-                    writer.executemany(_INSERT_RAW, raws)
-                    writer.executemany(_INSERT_ARTICLE, articles)
-                    writer.executemany(_INSERT_MINHASH, minhashes)
-                    writer.executemany(_UPSERT_REJECTION, rejections)
+                    work(writer)
                     writer.execute("COMMIT")
                 except BaseException:
                     if writer.in_transaction:
@@ -200,9 +215,6 @@ class SqliteStore:
                     raise
             except sqlite3.OperationalError as e:
                 raise StoreError(f"database {self.path}: cannot write batch: {e}") from e
-        LOGGER.debug(
-            "store: wrote %d articles, %d raws, %d rejections", len(articles), len(raws), len(rejections)
-        )
 
     def existing_article_ids(self, ids: Sequence[str]) -> set[str]:
         """Which of ``ids`` are already stored."""

@@ -1,0 +1,174 @@
+"""Evaluate the time-expression tagger on TempEval-3 style documents (``../shared/data/timex``).
+
+Each line: ``{"id", "text", "dct", "timexes": [{"start", "end", "text", "type", "value"}]}``;
+``dct`` (the document creation time) is the anchor handed to ``find_time_mentions`` as
+``published_at``. Metrics follow TempEval-3 (UzZaman et al. 2013) as DESIGN.md section 6 defines them:
+
+- ``strict``: a prediction matches a gold timex with exactly the same span;
+- ``relaxed``: the spans overlap by at least one character;
+- ``value`` / ``type``: a relaxed match whose normalised value (type) is also equal.
+
+Gold and predicted timexes are paired one to one, per document: each prediction takes the
+overlapping gold timex it shares most characters with (ties: the earlier one) that is still free.
+Precision divides by the predictions, recall by the gold timexes.
+
+Split: a document is in ``fit`` when ``int(sha256(id), 16) % 10 < 7`` (about 70 %), else in
+``heldout``; the rules were tuned on ``fit`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.model import TimeMention
+from storyline.understand.dates import find_time_mentions
+
+__all__ = ["GoldDoc", "GoldTimex", "evaluate_timex", "read_timex_docs", "score_documents", "split_of"]
+
+LOGGER = logging.getLogger(__name__)
+
+SPLITS = ("all", "fit", "heldout")
+FIT_SHARE_TENTHS = 7
+Tagger = Callable[[str, datetime | None], Sequence[TimeMention]]
+
+
+@dataclass(frozen=True, slots=True)
+class GoldTimex:
+    """One annotated time expression."""
+
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoldDoc:
+    """One annotated document with its creation time."""
+
+    id: str
+    text: str
+    dct: datetime | None
+    timexes: tuple[GoldTimex, ...]
+
+
+def split_of(doc_id: str) -> str:
+    """``"fit"`` or ``"heldout"``: a deterministic 70/30 split by the hash of the document id."""
+    bucket = int(hashlib.sha256(doc_id.encode("utf-8")).hexdigest(), 16) % 10
+    return "fit" if bucket < FIT_SHARE_TENTHS else "heldout"
+
+
+def _parse_dct(raw: object) -> datetime | None:
+    if not isinstance(raw, str) or len(raw) < 10:
+        return None
+    try:
+        day = datetime.fromisoformat(raw[:10])
+    except ValueError:
+        return None
+    return day.replace(tzinfo=UTC)
+
+
+def read_timex_docs(path: Path, *, split: str = "all") -> Iterator[GoldDoc]:
+    """The documents of ``path`` in the given split, in file order."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    try:
+        lines = path.open(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e}") from e
+    with lines:
+        for line_no, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                doc = GoldDoc(
+                    id=str(obj["id"]),
+                    text=str(obj["text"]),
+                    dct=_parse_dct(obj.get("dct")),
+                    timexes=tuple(
+                        GoldTimex(int(t["start"]), int(t["end"]), str(t["type"]), str(t["value"]))
+                        for t in obj["timexes"]
+                    ),
+                )
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(
+                    f"{path}:{line_no}: expected a JSON object with 'id', 'text', 'dct' and 'timexes' "
+                    f"({type(e).__name__}: {e})"
+                ) from e
+            if split == "all" or split_of(doc.id) == split:
+                yield doc
+
+
+def _pair(gold: Sequence[GoldTimex], pred: Sequence[TimeMention]) -> list[tuple[GoldTimex, TimeMention]]:
+    """One-to-one pairs of overlapping gold and predicted timexes (largest overlap first)."""
+    free = list(range(len(gold)))
+    pairs: list[tuple[GoldTimex, TimeMention]] = []
+    for p in pred:
+        best, best_overlap = -1, 0
+        for i in free:
+            overlap = min(gold[i].end, p.end) - max(gold[i].start, p.start)
+            if overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best >= 0:
+            free.remove(best)
+            pairs.append((gold[best], p))
+    return pairs
+
+
+def _prf(hits: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    precision = hits / n_pred if n_pred else 0.0
+    recall = hits / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _default_tagger(text: str, dct: datetime | None) -> Sequence[TimeMention]:
+    return find_time_mentions(text, article_id="", published_at=dct, language="en")
+
+
+def score_documents(docs: Sequence[GoldDoc], tagger: Tagger = _default_tagger) -> dict[str, Any]:
+    """The TempEval-3 metrics of ``tagger`` over ``docs`` (see the module docstring)."""
+    n_gold = n_pred = strict = relaxed = value = kind = 0
+    started = time.perf_counter()
+    for doc in docs:
+        pred = list(tagger(doc.text, doc.dct))
+        n_gold += len(doc.timexes)
+        n_pred += len(pred)
+        spans = {(g.start, g.end) for g in doc.timexes}
+        strict += len({(p.start, p.end) for p in pred} & spans)
+        for g, p in _pair(doc.timexes, pred):
+            relaxed += 1
+            value += g.value == p.value
+            kind += g.type == p.type
+    seconds = time.perf_counter() - started
+    result: dict[str, Any] = {"n_docs": len(docs), "n_gold": n_gold, "n_pred": n_pred}
+    for name, hits in (("strict", strict), ("relaxed", relaxed), ("value", value), ("type", kind)):
+        precision, recall, f1 = _prf(hits, n_pred, n_gold)
+        result[f"{name}_f1"] = round(f1, 4)
+        result[f"{name}_precision"] = round(precision, 4)
+        result[f"{name}_recall"] = round(recall, 4)
+    result["ms_per_doc"] = round(1000 * seconds / len(docs), 3) if docs else 0.0
+    LOGGER.info(
+        "timex: %d docs, %d gold, %d predicted, relaxed F1 %.4f, value F1 %.4f",
+        len(docs), n_gold, n_pred, result["relaxed_f1"], result["value_f1"],
+    )  # fmt: skip
+    return result
+
+
+def evaluate_timex(path: Path, *, split: str = "all") -> dict[str, Any]:
+    """Score ``find_time_mentions`` (English) on a TempEval-3 JSONL file.
+
+    Returns ``n_docs``, ``n_gold``, ``n_pred``, ``strict_f1``, ``relaxed_f1``, ``value_f1``,
+    ``type_f1`` plus the precision and recall of each and ``ms_per_doc``.
+    """
+    return score_documents(list(read_timex_docs(path, split=split)))

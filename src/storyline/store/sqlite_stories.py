@@ -1,0 +1,243 @@
+"""Stories, storylines, vectors and events in SQLite: the write statements and the read queries.
+
+Membership lives in ``story_articles`` (one row per article, written once); a story's summary
+columns (size, languages, sources, first/last seen, storyline, merge) are upserted whole by the
+assigner, which also keeps an opaque ``state`` blob per story to resume from.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from storyline.model import Batch, Story, StoryEvent, Storyline
+from storyline.store.sqlite_read import CHUNK, from_iso, parse_at, to_iso
+
+UPSERT_STORY = (
+    "INSERT INTO stories (id, label, n_articles, languages, sources, first_seen_at, last_seen_at,"
+    " storyline_id, merged_into, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET label = excluded.label, n_articles = excluded.n_articles,"
+    " languages = excluded.languages, sources = excluded.sources, first_seen_at = excluded.first_seen_at,"
+    " last_seen_at = excluded.last_seen_at, storyline_id = excluded.storyline_id,"
+    " merged_into = excluded.merged_into, state = COALESCE(excluded.state, stories.state)"
+)
+INSERT_ASSIGNMENT = (
+    "INSERT INTO story_articles (article_id, story_id, score, is_new_story) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (article_id) DO UPDATE SET story_id = excluded.story_id"
+)
+INSERT_VECTOR = "INSERT OR IGNORE INTO vectors (article_id, embedder, vec) VALUES (?, ?, ?)"
+UPSERT_STORYLINE = (
+    "INSERT INTO storylines (id, label, n_articles, first_seen_at, last_seen_at, merged_into)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET label = excluded.label,"
+    " n_articles = excluded.n_articles, first_seen_at = excluded.first_seen_at,"
+    " last_seen_at = excluded.last_seen_at, merged_into = excluded.merged_into"
+)
+INSERT_EVENT = "INSERT INTO story_events (kind, subject_id, object_id, reason, at) VALUES (?, ?, ?, ?, ?)"
+
+_STORY_COLUMNS = (
+    "s.id, s.label, s.n_articles, s.languages, s.sources, s.first_seen_at, s.last_seen_at,"
+    " s.storyline_id, s.merged_into"
+)
+_STORYLINE_COLUMNS = "l.id, l.label, l.n_articles, l.first_seen_at, l.last_seen_at, l.merged_into"
+# Articles in time order: dated ones by publication time, undated ones by ingest order after them.
+_TIME_ORDER = " ORDER BY a.published_at IS NULL, a.published_at, a.seq"
+
+
+def write_stories(writer: sqlite3.Connection, batch: Batch) -> None:
+    """The story part of one ``write_batch`` transaction (the caller holds the transaction)."""
+    writer.executemany(INSERT_VECTOR, [(aid, name, bytes(vec)) for aid, (name, vec) in batch.vectors.items()])
+    writer.executemany(
+        INSERT_ASSIGNMENT,
+        [(a.article_id, a.story_id, float(a.score), int(a.is_new_story)) for a in batch.assignments],
+    )
+    writer.executemany(UPSERT_STORY, [_story_values(s, batch.story_states.get(s.id)) for s in batch.stories])
+    writer.executemany(
+        UPSERT_STORYLINE,
+        [
+            (
+                line.id,
+                line.label,
+                line.n_articles,
+                to_iso(line.first_seen_at),
+                to_iso(line.last_seen_at),
+                line.merged_into,
+            )
+            for line in batch.storylines
+        ],
+    )
+    writer.executemany(
+        INSERT_EVENT, [(e.kind, e.subject_id, e.object_id, e.reason, to_iso(e.at)) for e in batch.events]
+    )
+
+
+def clear_stories(writer: sqlite3.Connection) -> None:
+    """Forget every story decision (for a rebuild); articles and vectors stay."""
+    for table in ("story_articles", "stories", "storylines", "story_events"):
+        writer.execute(f"DELETE FROM {table}")  # table names are constants above
+
+
+def _story_values(story: Story, state: bytes | None) -> tuple[Any, ...]:
+    return (
+        story.id, story.label, story.n_articles, json.dumps(list(story.languages)),
+        json.dumps(list(story.sources)), to_iso(story.first_seen_at), to_iso(story.last_seen_at),
+        story.storyline_id, story.merged_into, state,
+    )  # fmt: skip
+
+
+def _row_story(row: Sequence[Any], article_ids: tuple[str, ...] = ()) -> Story:
+    return Story(
+        id=row[0], label=row[1], n_articles=row[2], languages=tuple(json.loads(row[3])),
+        sources=tuple(json.loads(row[4])), first_seen_at=from_iso(row[5]), last_seen_at=from_iso(row[6]),
+        storyline_id=row[7], merged_into=row[8], article_ids=article_ids,
+    )  # fmt: skip
+
+
+def list_stories(
+    conn: sqlite3.Connection, *, language: str | None, since: datetime | None, limit: int, offset: int
+) -> list[Story]:
+    """Live (not merged) stories, most active first: size, then most recently seen."""
+    clauses: list[str] = ["s.merged_into IS NULL"]
+    params: list[Any] = []
+    if language is not None:
+        clauses.append("EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value = ?)")
+        params.append(language)
+    if since is not None:
+        clauses.append("s.last_seen_at >= ?")
+        params.append(to_iso(since))
+    sql = (
+        f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE {' AND '.join(clauses)}"
+        " ORDER BY s.n_articles DESC, s.last_seen_at DESC, s.seq LIMIT ? OFFSET ?"
+    )
+    return [_row_story(r) for r in conn.execute(sql, [*params, limit, offset])]
+
+
+def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    """The story with its article ids in time order, those of stories merged into it included.
+
+    A merged story still resolves by its own id (``merged_into`` says where it went)."""
+    row = conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE s.id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    ids = conn.execute(
+        "WITH RECURSIVE family(id) AS (SELECT ? UNION SELECT s.id FROM stories AS s"
+        " JOIN family AS f ON s.merged_into = f.id)"
+        " SELECT a.id FROM story_articles AS m JOIN articles AS a ON a.id = m.article_id"
+        " WHERE m.story_id IN (SELECT id FROM family)" + _TIME_ORDER,
+        (story_id,),
+    )
+    return _row_story(row, tuple(r[0] for r in ids))
+
+
+def story_ids_of(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
+    """``article_id -> story_id`` for the given articles (those assigned)."""
+    found: dict[str, str] = {}
+    for lo in range(0, len(article_ids), CHUNK):
+        chunk = list(article_ids[lo : lo + CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT article_id, story_id FROM story_articles WHERE article_id IN ({marks})"
+        found.update(dict(conn.execute(sql, chunk).fetchall()))
+    return found
+
+
+def list_storylines(conn: sqlite3.Connection, *, limit: int, offset: int) -> list[Storyline]:
+    sql = (
+        f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.merged_into IS NULL"
+        " ORDER BY l.n_articles DESC, l.last_seen_at DESC, l.seq LIMIT ? OFFSET ?"
+    )
+    return [_with_stories(conn, r) for r in conn.execute(sql, (limit, offset)).fetchall()]
+
+
+def get_storyline(conn: sqlite3.Connection, storyline_id: str) -> Storyline | None:
+    sql = f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.id = ?"
+    row = conn.execute(sql, (storyline_id,)).fetchone()
+    return None if row is None else _with_stories(conn, row)
+
+
+def _with_stories(conn: sqlite3.Connection, row: Sequence[Any]) -> Storyline:
+    ids = conn.execute(
+        "SELECT id FROM stories WHERE storyline_id = ? AND merged_into IS NULL"
+        " ORDER BY first_seen_at IS NULL, first_seen_at, seq",
+        (row[0],),
+    )
+    return Storyline(
+        id=row[0], label=row[1], n_articles=row[2], story_ids=tuple(r[0] for r in ids),
+        first_seen_at=from_iso(row[3]), last_seen_at=from_iso(row[4]), merged_into=row[5],
+    )  # fmt: skip
+
+
+def story_events(conn: sqlite3.Connection, story_id: str) -> list[StoryEvent]:
+    rows = conn.execute(
+        "SELECT kind, subject_id, object_id, reason, at FROM story_events"
+        " WHERE subject_id = ? OR object_id = ? ORDER BY id",
+        (story_id, story_id),
+    )
+    return [StoryEvent(cast(Any, r[0]), r[1], r[2], r[3], parse_at(r[4])) for r in rows]
+
+
+def iter_story_states(conn: sqlite3.Connection, since: datetime | None) -> Iterator[tuple[Story, bytes]]:
+    """Live stories seen at or after ``since`` (all when None) with their state, oldest first."""
+    sql = (
+        f"SELECT {_STORY_COLUMNS}, s.state FROM stories AS s"
+        " WHERE s.merged_into IS NULL AND s.state IS NOT NULL"
+    )
+    params: list[Any] = []
+    if since is not None:
+        sql += " AND (s.last_seen_at IS NULL OR s.last_seen_at >= ?)"
+        params.append(to_iso(since))
+    for row in conn.execute(sql + " ORDER BY s.seq", params):
+        yield _row_story(row[:9]), bytes(row[9])
+
+
+def get_vectors(conn: sqlite3.Connection, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
+    """Stored vectors of ``embedder`` for the given articles."""
+    found: dict[str, bytes] = {}
+    for lo in range(0, len(article_ids), CHUNK):
+        chunk = list(article_ids[lo : lo + CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        sql = f"SELECT article_id, vec FROM vectors WHERE embedder = ? AND article_id IN ({marks})"
+        found.update({r[0]: bytes(r[1]) for r in conn.execute(sql, [embedder, *chunk])})
+    return found
+
+
+class SqliteStoryReads:
+    """The story side of ``SqliteStore`` (mixed in; ``_reader()`` gives this thread's connection)."""
+
+    def _reader(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def list_stories(
+        self, *, language: str | None = None, since: datetime | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Story]:
+        """Live stories, most active first."""
+        return list_stories(self._reader(), language=language, since=since, limit=limit, offset=offset)
+
+    def get_story(self, story_id: str) -> Story | None:
+        """A story with its article ids in time order; merged stories resolve too."""
+        return get_story(self._reader(), story_id)
+
+    def story_ids_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """``article_id -> story_id`` for assigned articles."""
+        return story_ids_of(self._reader(), article_ids)
+
+    def list_storylines(self, *, limit: int = 50, offset: int = 0) -> list[Storyline]:
+        """Live storylines, largest first, each with its story ids in time order."""
+        return list_storylines(self._reader(), limit=limit, offset=offset)
+
+    def get_storyline(self, storyline_id: str) -> Storyline | None:
+        """A storyline with its story ids in time order."""
+        return get_storyline(self._reader(), storyline_id)
+
+    def story_events(self, story_id: str) -> list[StoryEvent]:
+        """Merges in which the story (or storyline) id took part, oldest first."""
+        return story_events(self._reader(), story_id)
+
+    def iter_story_states(self, since: datetime | None = None) -> Iterator[tuple[Story, bytes]]:
+        """Live stories seen since ``since`` with the assigner's saved state."""
+        return iter_story_states(self._reader(), since)
+
+    def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
+        """Stored vectors of ``embedder`` for ``article_ids``."""
+        return get_vectors(self._reader(), article_ids, embedder)
