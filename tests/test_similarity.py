@@ -222,3 +222,35 @@ def test_heldout_pearson_stays_above_the_floor(shared_data: Path, scorer: PairSc
     assert result["n"] == 378 and result["split"] == "heldout"
     assert result["pearson"] >= HELDOUT_PEARSON_FLOOR, result
     assert len(result["by_lang_pair"]) == 16
+
+
+class _CountingEmbedder:
+    name = "use.v1"
+    dim = 512
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def embed(self, texts: Sequence[str]) -> Vector:
+        self.texts += len(texts)
+        rows = np.zeros((len(texts), 512), dtype=np.float32)
+        rows[:, 0] = 1.0
+        return rows
+
+
+def test_an_input_shared_by_pairs_is_embedded_once() -> None:
+    counting = _CountingEmbedder()
+    scorer = PairScorer(embedder=counting)
+    a, b, c = PairInput(EN), PairInput(DE), PairInput(RECIPE)
+    scorer.score_pairs([(a, b), (a, c), (b, c)])
+    texts_per_article = counting.texts / 3
+    scorer.score_pairs([(a, b)])
+    assert counting.texts == 3 * texts_per_article + 2 * texts_per_article
+
+
+def test_an_embedder_other_than_the_models_is_refused() -> None:
+    class Other(_CountingEmbedder):
+        name = "e5.v1"
+
+    with pytest.raises(ConfigError, match=r"fitted on use\.v1"):
+        PairScorer(embedder=Other())

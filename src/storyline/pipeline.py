@@ -2,68 +2,47 @@
 
 ::
 
-    RawDoc ─► extract ─► language ─► (already stored?) ─► dedup ─► store (one transaction per batch)
+    RawDoc ─► extract ─► language ─► signature ─► embed ─►│ (already stored?) ─► dedup ─► assign ─► store
+              └──────── per article, in a process pool ─────┘ └──────── in order, in this process ────────┘
 
-The per-article stages (extract, language, MinHash signature) are pure functions of one item, so
-they run in a process pool over bounded windows of input, in input order; the stateful steps
-(the "already stored" check, dedup, writing) run in this process, in input order, so a run is
-deterministic for a given input. An article counts as stored only once its batch is committed,
-so a run killed at any point loses nothing it reported, and re-running stores nothing twice.
+The per-article stages (extract, language, MinHash signature and, with ``stories`` on, the
+embedding and surface signals) are pure functions of the item, so they run in a process pool over
+bounded windows of input, in input order (each worker loads its models once); the stateful steps
+(the "already stored" check, dedup, story assignment, writing) run in this process, in input
+order, so a run is deterministic for a given input. An article counts as stored only once its
+batch is committed, so a run killed at any point loses nothing it reported, and re-running stores
+nothing twice.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
+from storyline import registry
+from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
+from storyline.embed import Embedder
 from storyline.errors import Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
-from storyline.model import Article, Batch, RawDoc, Rejection
+from storyline.model import Article, RawDoc, Rejection
 from storyline.settings import Settings
 from storyline.store import StoryWriter
+
+if TYPE_CHECKING:  # the story stages load their models only when stories are on
+    from storyline.stories.assign import AssignInput, StoryAssigner
 
 LOGGER = logging.getLogger(__name__)
 
 WINDOW_BATCHES = 4
-
-
-@dataclass
-class RunStats:
-    """Counts for one run. ``stored`` includes duplicates; ``unchanged`` were stored by an earlier run."""
-
-    read: int = 0
-    stored: int = 0
-    duplicates: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    reasons: Counter[str] = field(default_factory=Counter)
-
-    def summary(self) -> str:
-        """One line: ``read 12 · stored 9 (2 duplicates) · unchanged 1 · rejected 2 (no_text 2)``."""
-        line = (
-            f"read {self.read} · stored {self.stored} ({self.duplicates} duplicates) · "
-            f"unchanged {self.unchanged} · rejected {self.rejected}"
-        )
-        if self.reasons:
-            line += " (" + ", ".join(f"{r} {n}" for r, n in self.reasons.most_common()) + ")"
-        return line
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "read": self.read,
-            "stored": self.stored,
-            "duplicates": self.duplicates,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "reasons": dict(self.reasons),
-        }
 
 
 @dataclass(frozen=True)
@@ -73,25 +52,38 @@ class Prepared:
     raw: RawDoc
     article: Article
     signature: Signature
+    assign_input: AssignInput | None = None
 
 
 class Components:
     """The stateful stage objects of a run, built once per store."""
 
-    def __init__(self, settings: Settings, *, dedup: Deduplicator) -> None:
+    def __init__(
+        self, settings: Settings, *, dedup: Deduplicator, assigner: StoryAssigner | None = None
+    ) -> None:
         self.settings = settings
         self.dedup = dedup
+        self.assigner = assigner
 
     @classmethod
     def for_store(cls, settings: Settings, store: StoryWriter) -> Components:
-        """Components primed with what ``store`` already holds (the dedup index)."""
+        """Components primed with what ``store`` already holds (dedup index, active stories)."""
         dedup = Deduplicator(
             shingle_words=settings.shingle_words,
             num_perm=settings.minhash_perms,
             threshold=settings.near_copy_threshold,
         )
         dedup.load(store.iter_minhashes())
-        return cls(settings, dedup=dedup)
+        assigner = None
+        if settings.stories:
+            from storyline.stories.assign import StoryAssigner
+
+            assigner = StoryAssigner(
+                window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
+            )
+            n = assigner.restore(store.iter_story_states())
+            LOGGER.info("assign: restored %d active stories", n)
+        return cls(settings, dedup=dedup, assigner=assigner)
 
 
 def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Rejection:
@@ -108,7 +100,31 @@ def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Reje
     return Prepared(item, article, signature)
 
 
+@functools.lru_cache(maxsize=2)
+def _embedder(name: str) -> Embedder:
+    """One embedder per process (its model loads once, on first use)."""
+    import storyline.embed.use  # noqa: F401 - registers use.v1
+
+    embedder: Embedder = registry.create("embedder", name)
+    return embedder
+
+
+def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
+    """``prepare_one`` over ``items``, then (with ``stories`` on) one batched embedding call."""
+    results = [prepare_one(item, settings) for item in items]
+    if not settings.stories:
+        return results
+    from storyline.stories.assign import prepare_assign_inputs
+
+    done = [r for r in results if isinstance(r, Prepared)]
+    inputs = iter(prepare_assign_inputs([p.article for p in done], _embedder(settings.embedder)))
+    return [
+        dataclasses.replace(r, assign_input=next(inputs)) if isinstance(r, Prepared) else r for r in results
+    ]
+
+
 _WORKER_SETTINGS: Settings | None = None
+CHUNK = 16
 
 
 def _init_worker(settings: Settings) -> None:
@@ -116,56 +132,26 @@ def _init_worker(settings: Settings) -> None:
     _WORKER_SETTINGS = settings
 
 
-def _prepare_in_worker(item: RawDoc | Rejection) -> Prepared | Rejection:
+def _prepare_in_worker(items: list[RawDoc | Rejection]) -> list[Prepared | Rejection]:
     assert _WORKER_SETTINGS is not None
-    return prepare_one(item, _WORKER_SETTINGS)
+    return prepare_chunk(items, _WORKER_SETTINGS)
 
 
 def _prepared(items: Iterable[RawDoc | Rejection], settings: Settings) -> Iterator[Prepared | Rejection]:
     """``prepare_one`` over ``items`` in order, in a process pool over bounded windows."""
     workers = settings.workers or min(2, os.cpu_count() or 1)
+    iterator = iter(items)
     if workers <= 1:
-        for item in items:
-            yield prepare_one(item, settings)
+        while chunk := list(islice(iterator, CHUNK)):
+            yield from prepare_chunk(chunk, settings)
         return
     window = settings.batch_size * WINDOW_BATCHES
     ctx = multiprocessing.get_context("fork")
-    iterator = iter(items)
     with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        while chunk := list(islice(iterator, window)):
-            yield from pool.map(_prepare_in_worker, chunk, chunksize=max(1, len(chunk) // (workers * 4)))
-
-
-class _BatchWriter:
-    """Collects one batch and commits it; counts articles as stored only after the commit."""
-
-    def __init__(self, store: StoryWriter, stats: RunStats) -> None:
-        self.store, self.stats = store, stats
-        self.articles: list[Article] = []
-        self.raws: list[RawDoc] = []
-        self.rejections: list[Rejection] = []
-        self.minhashes: dict[str, bytes] = {}
-
-    def __len__(self) -> int:
-        return len(self.articles) + len(self.rejections)
-
-    def flush(self) -> None:
-        if not len(self):
-            return
-        self.store.write_batch(
-            Batch(tuple(self.articles), tuple(self.raws), tuple(self.rejections), dict(self.minhashes))
-        )
-        self.stats.stored += len(self.articles)
-        self.stats.duplicates += sum(1 for a in self.articles if a.duplicate_of)
-        self.stats.rejected += len(self.rejections)
-        self.stats.reasons.update(r.reason for r in self.rejections)
-        LOGGER.info(
-            "store: %d articles (%d duplicates), %d rejections committed",
-            len(self.articles),
-            sum(1 for a in self.articles if a.duplicate_of),
-            len(self.rejections),
-        )
-        self.articles, self.raws, self.rejections, self.minhashes = [], [], [], {}
+        while window_items := list(islice(iterator, window)):
+            chunks = [window_items[i : i + CHUNK] for i in range(0, len(window_items), CHUNK)]
+            for prepared in pool.map(_prepare_in_worker, chunks):
+                yield from prepared
 
 
 def run(
@@ -178,7 +164,7 @@ def run(
     """Run every stage over ``items`` and store the results; returns the counts."""
     settings = components.settings
     stats = RunStats()
-    batch = _BatchWriter(store, stats)
+    batch = BatchWriter(store, stats)
     seen: set[str] = set()
     for result in _prepared(items, settings):
         stats.read += 1
@@ -189,6 +175,9 @@ def run(
         else:
             article = components.dedup.mark(result.article, result.signature)
             seen.add(article.id)
+            if components.assigner is not None and result.assign_input is not None:
+                item = dataclasses.replace(result.assign_input, duplicate_of=article.duplicate_of)
+                batch.add_outcome(components.assigner.assign(item), item.vectors)
             batch.articles.append(article)
             batch.raws.append(result.raw)
             if article.duplicate_of is None:

@@ -42,7 +42,11 @@ class Settings:
     near_copy_threshold: float = _setting(
         0.7, "estimated Jaccard similarity at which an article is a near-copy"
     )
-    workers: int = _setting(0, "processes for the per-article stages (0 = one per core)")
+    workers: int = _setting(0, "processes for the per-article stages (0 = one per core, at most 2)")
+    stories: bool = _setting(False, "embed articles and group them into stories and storylines on ingest")
+    embedder: str = _setting("use.v1", "embedder for story assignment and search by meaning (use.v1)")
+    story_window_days: float = _setting(30.0, "a story takes new articles for this many days after its last")
+    storyline_window_days: float = _setting(180.0, "stories this many days apart can still form a storyline")
 
     def __post_init__(self) -> None:
         _check_range("batch_size", self.batch_size, 1, 100_000)
@@ -54,6 +58,8 @@ class Settings:
         _check_range("minhash_perms", self.minhash_perms, 16, 1024)
         _check_range("near_copy_threshold", self.near_copy_threshold, 0.05, 1.0)
         _check_range("workers", self.workers, 0, 256)
+        _check_range("story_window_days", self.story_window_days, 0.01, 3650)
+        _check_range("storyline_window_days", self.storyline_window_days, 0.01, 36500)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied (values are converted and checked)."""

@@ -86,20 +86,25 @@ class PairInput:
 
 
 def prepare_inputs(inputs: Sequence[PairInput], embedder: Embedder) -> list[PairInput]:
-    """The same inputs with vectors (embedded in one batch where missing) and signals filled in."""
-    missing = [i for i, x in enumerate(inputs) if x.vectors is None or x.vectors.embedder != embedder.name]
-    vectors = embed_articles(embedder, [(inputs[i].title, inputs[i].text) for i in missing])
-    by_index = dict(zip(missing, vectors, strict=True))
-    out: list[PairInput] = []
-    for i, x in enumerate(inputs):
-        out.append(
-            dataclasses.replace(
-                x,
-                vectors=by_index.get(i, x.vectors),
-                signals=x.signals or text_signals(x.title + "\n" + x.text if x.title else x.text),
-            )
+    """The same inputs with vectors and signals filled in where missing.
+
+    Missing vectors are embedded in one batch; an input object given several times is prepared once.
+    """
+    unique = list({id(x): x for x in inputs}.values())
+    todo = [x for x in unique if x.vectors is None or x.vectors.embedder != embedder.name]
+    vectors = {
+        id(x): v
+        for x, v in zip(todo, embed_articles(embedder, [(x.title, x.text) for x in todo]), strict=True)
+    }
+    done = {
+        id(x): dataclasses.replace(
+            x,
+            vectors=vectors.get(id(x), x.vectors),
+            signals=x.signals or text_signals(x.title + "\n" + x.text if x.title else x.text),
         )
-    return out
+        for x in unique
+    }
+    return [done[id(x)] for x in inputs]
 
 
 def _jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.embed import ArticleVectors, Embedder
+from storyline.errors import ConfigError
 from storyline.stories.features import FEATURE_NAMES, PairInput, pair_features, prepare_inputs
 from storyline.stories.regressor import SimilarityModel, load_model
 from storyline.stories.signals import TextSignals
@@ -102,14 +103,15 @@ class PairScorer:
         self.model_path = model_path
         self.n_sentence_pairs = n_sentence_pairs
         self.model: SimilarityModel = load_model(model_path, features=FEATURE_NAMES)
+        if embedder is not None and embedder.name != self.model.embedder:
+            raise ConfigError(
+                f"similarity model {self.model.version} was fitted on {self.model.embedder} vectors, "
+                f"not {embedder.name}; pass a {self.model.embedder} embedder or refit the model"
+            )
         self._embedder = embedder
 
     def __repr__(self) -> str:
-        return f"PairScorer(model={self.model.version!r}, embedder={self.embedder_name!r})"
-
-    @property
-    def embedder_name(self) -> str:
-        return self._embedder.name if self._embedder is not None else self.model.embedder
+        return f"PairScorer(model={self.model.version!r}, embedder={self.model.embedder!r})"
 
     @property
     def embedder(self) -> Embedder:
@@ -122,8 +124,8 @@ class PairScorer:
 
     def prepare(self, inputs: Sequence[PairInput]) -> list[PairInput]:
         """Inputs with vectors and signals filled in (only what is missing is computed)."""
-        if all(x.vectors is not None and x.signals is not None for x in inputs) and all(
-            x.vectors is not None and x.vectors.embedder == self.embedder_name for x in inputs
+        if all(
+            x.signals is not None and x.vectors and x.vectors.embedder == self.model.embedder for x in inputs
         ):
             return list(inputs)
         return prepare_inputs(inputs, self.embedder)
@@ -176,29 +178,28 @@ def _blend_time(predicted: float, days_apart: float) -> float:
 
 
 def _shared_names(a: TextSignals, b: TextSignals, limit: int = 20) -> tuple[str, ...]:
-    """Names of ``a`` found in ``b``: the longest stretches of each run of names whose every token
-    ``b`` also has (``Secretary General Jens Stoltenberg`` against ``Generalsekretär Jens
-    Stoltenberg`` gives ``Jens Stoltenberg``), longest first, each token shown once."""
-    found: list[tuple[int, int, str]] = []  # (-tokens, first seen, surface)
+    """Names of ``a`` found in ``b``, in order of appearance: the stretches of each run of names whose
+    every token ``b`` also has (``US President Joe Biden`` against ``US-Präsident Joe Biden`` gives
+    ``US`` and ``Joe Biden``); a single token already shown inside a longer name is not repeated."""
+    found: list[tuple[int, tuple[int, int], str]] = []  # (-tokens, (run, token), surface)
     for position, run in enumerate(a.name_runs):
-        stretch: list[tuple[str, str]] = []
-        for surface, key in (*run, ("", "")):
+        stretch: list[str] = []
+        for index, (surface, key) in enumerate((*run, ("", ""))):
             if key and key in b.names:
-                stretch.append((surface, key))
-                continue
-            if stretch:
-                found.append((-len(stretch), position, " ".join(s for s, _ in stretch)))
-            stretch = []
+                stretch.append(surface)
+            elif stretch:
+                found.append((-len(stretch), (position, index - len(stretch)), " ".join(stretch)))
+                stretch = []
     shown: set[str] = set()
     covered: set[str] = set()
-    out: list[tuple[int, str]] = []
-    for size, position, surface in sorted(found):
+    out: list[tuple[tuple[int, int], str]] = []
+    for size, where, surface in sorted(found):
         words = set(surface.split())
         if surface in shown or (size == -1 and words <= covered):
             continue
         shown.add(surface)
         covered |= words
-        out.append((position, surface))
+        out.append((where, surface))
     return tuple(s for _, s in sorted(out)[:limit])
 
 

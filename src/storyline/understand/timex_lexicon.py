@@ -104,10 +104,9 @@ _ENGLISH = Lexicon(
     refs=_forms({
         "now|right now|currently|nowadays|these days|at present|presently|at the moment|"
         "the present|current": "PRESENT_REF",
-        "recently|lately|the past|in the past|previously|formerly|recent|more recently|"
-        "earlier|once": "PAST_REF",
+        "recently|lately|the past|in the past|previously|formerly|recent|more recently": "PAST_REF",
         "the future|future|soon|shortly|the near future|the near term|the short term|the long term|"
-        "as soon as possible|someday|a later date|the coming": "FUTURE_REF",
+        "as soon as possible|someday|a later date": "FUTURE_REF",
     }),
     sets=_forms({
         "hourly": "PT1H", "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "biweekly": "P2W",

@@ -1,0 +1,110 @@
+"""Counting a run and collecting one store transaction's worth of results."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storyline.embed import ArticleVectors
+from storyline.model import Article, Assignment, Batch, RawDoc, Rejection, Story, StoryEvent, Storyline
+from storyline.store import StoryWriter
+
+if TYPE_CHECKING:
+    from storyline.stories.assign import AssignOutcome
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class RunStats:
+    """Counts for one run. ``stored`` includes duplicates; ``unchanged`` were stored by an earlier run."""
+
+    read: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        """One line: ``read 12 · stored 9 (2 duplicates) · unchanged 1 · rejected 2 (no_text 2)``."""
+        line = (
+            f"read {self.read} · stored {self.stored} ({self.duplicates} duplicates) · "
+            f"unchanged {self.unchanged} · rejected {self.rejected}"
+        )
+        if self.reasons:
+            line += " (" + ", ".join(f"{r} {n}" for r, n in self.reasons.most_common()) + ")"
+        return line
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "read": self.read,
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "reasons": dict(self.reasons),
+        }
+
+
+class BatchWriter:
+    """Collects one batch and commits it; counts articles as stored only after the commit."""
+
+    def __init__(self, store: StoryWriter, stats: RunStats) -> None:
+        self.store, self.stats = store, stats
+        self._reset()
+
+    def _reset(self) -> None:
+        self.articles: list[Article] = []
+        self.raws: list[RawDoc] = []
+        self.rejections: list[Rejection] = []
+        self.minhashes: dict[str, bytes] = {}
+        self.vectors: dict[str, tuple[str, bytes]] = {}
+        self.assignments: list[Assignment] = []
+        self.stories: dict[str, Story] = {}
+        self.story_states: dict[str, bytes] = {}
+        self.storylines: dict[str, Storyline] = {}
+        self.events: list[StoryEvent] = []
+
+    def add_outcome(self, outcome: AssignOutcome, vectors: ArticleVectors) -> None:
+        """Keep one assignment's results; a story changed twice in a batch is written once, last."""
+        self.assignments.append(outcome.assignment)
+        self.vectors[outcome.assignment.article_id] = (vectors.embedder, vectors.document.tobytes())
+        self.stories.update((s.id, s) for s in outcome.stories)
+        self.story_states.update(outcome.story_states)
+        self.storylines.update((line.id, line) for line in outcome.storylines)
+        self.events.extend(outcome.events)
+
+    def __len__(self) -> int:
+        return len(self.articles) + len(self.rejections)
+
+    def flush(self) -> None:
+        if not len(self):
+            return
+        self.store.write_batch(
+            Batch(
+                articles=tuple(self.articles),
+                raws=tuple(self.raws),
+                rejections=tuple(self.rejections),
+                minhashes=self.minhashes,
+                vectors=self.vectors,
+                assignments=tuple(self.assignments),
+                stories=tuple(self.stories.values()),
+                story_states=self.story_states,
+                storylines=tuple(self.storylines.values()),
+                events=tuple(self.events),
+            )
+        )
+        self.stats.stored += len(self.articles)
+        self.stats.duplicates += sum(1 for a in self.articles if a.duplicate_of)
+        self.stats.rejected += len(self.rejections)
+        self.stats.reasons.update(r.reason for r in self.rejections)
+        LOGGER.info(
+            "store: %d articles (%d duplicates), %d rejections committed",
+            len(self.articles),
+            sum(1 for a in self.articles if a.duplicate_of),
+            len(self.rejections),
+        )
+        self._reset()

@@ -1,0 +1,55 @@
+"""The ``storyline`` command.
+
+Exit codes: 0 when everything was stored (duplicates included), 1 when some items were rejected or
+a run failed (see ``storyline rejections``), 2 for usage or configuration errors.
+stdout carries data only (tables, or JSON with ``--json``); progress and logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from storyline import __version__
+from storyline import settings as settings_mod
+from storyline.cli import articles, evaluate
+from storyline.cli._common import Context, handle_errors
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storyline")
+@click.option("--db", envvar="STORYLINE_DB", help="SQLite store (default ./storyline.db)")
+@click.option("--config", type=click.Path(path_type=Path), help="settings file (default ./storyline.toml)")
+@click.option("--set", "overrides", nargs=2, multiple=True, metavar="NAME VALUE", help="override a setting")
+@click.option("-v", "--verbose", count=True, help="more log output on stderr (-vv for debug)")
+@click.option("-q", "--quiet", is_flag=True, help="no progress or logs on stderr")
+@click.pass_context
+@handle_errors
+def cli(
+    ctx: click.Context,
+    db: str | None,
+    config: Path | None,
+    overrides: tuple[tuple[str, str], ...],
+    verbose: int,
+    quiet: bool,
+) -> None:
+    """Storyline: follow news stories across outlets, languages and months."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    settings = settings_mod.load(config, overrides=list(overrides))
+    if db:
+        settings = settings.replace(db=db)
+    ctx.obj = Context(settings, quiet=quiet)
+    ctx.call_on_close(ctx.obj.close)
+
+
+for _command in [*articles.COMMANDS, *evaluate.COMMANDS]:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="storyline")

@@ -1,0 +1,76 @@
+"""``storyline eval TASK FILE``: score a labelled file (formats in ../shared/data/README.md).
+
+Each task's module is ``storyline.evaluate.<task>`` with ``evaluate_<task>(path, *, progress=...)``
+returning the JSON keys of DESIGN.md section 6.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from storyline.cli._common import ERR, OUT, Context, emit_json, handle_errors, make_table
+
+TASKS = ("similarity", "stories", "quotes", "timex", "ner", "entities")
+
+
+def _evaluator(task: str) -> Any:
+    try:
+        module = importlib.import_module(f"storyline.evaluate.{task}")
+    except ModuleNotFoundError as e:
+        raise click.UsageError(f"the {task!r} evaluation is not available in this version") from e
+    return getattr(module, f"evaluate_{task}")
+
+
+@click.command("eval")
+@click.argument("task", type=click.Choice(TASKS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@click.option(
+    "--split",
+    type=click.Choice(["all", "fit", "heldout"]),
+    default="all",
+    show_default=True,
+    help="similarity only: the part of the file (heldout = pairs the shipped model was not fitted on)",
+)
+@click.pass_obj
+@handle_errors
+def evaluate(obj: Context, task: str, file: Path, as_json: bool, split: str) -> None:
+    """Score a labelled file: similarity, stories, quotes, timex, ner or entities."""
+    run = _evaluator(task)
+    options: dict[str, Any] = {"split": split} if task == "similarity" else {}
+    with Progress(
+        TextColumn(f"eval {task}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=ERR,
+        disable=obj.quiet,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task(task, total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        result = run(file, progress=advance, **options)
+    if as_json:
+        emit_json(result)
+        return
+    table = make_table("metric", "value")
+    for key, value in result.items():
+        if isinstance(value, dict):
+            value = ", ".join(
+                f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in value.items()
+            )
+        elif isinstance(value, float):
+            value = f"{value:.4f}"
+        table.add_row(key, str(value))
+    OUT.print(table)
+
+
+COMMANDS = [evaluate]

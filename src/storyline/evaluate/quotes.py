@@ -1,0 +1,208 @@
+"""Evaluate quote attribution on PolNeAR-style JSONL (``../shared/data/quotes/polnear_dev.jsonl``).
+
+Each line: ``{"id", "text", "attributions": [{"source", "cue", "content"}]}``; each role is a list of
+``[start, end]`` pairs (several for a discontinuous span, none for a missing role).
+
+Metrics (DESIGN.md section 6):
+
+- a predicted quote matches a gold attribution when their content spans overlap by at least one
+  character; pairs are matched greedily, largest overlap first, each gold and each prediction at
+  most once: ``precision_overlap`` = matched / predicted, ``recall_overlap`` = matched / gold;
+- ``f1_exact``: same, counting only pairs whose content spans are equal after trimming whitespace,
+  quotation marks and final punctuation (a discontinuous gold content is compared by its extent,
+  from its first to its last character, since a ``Quote`` has one span);
+- ``speaker_accuracy``: among matched pairs whose gold has a source, the share whose predicted
+  speaker span overlaps the gold source, or whose speaker mention as written (a pronoun or a
+  description that was resolved to an earlier name) overlaps it.
+
+Gold attributions without content cannot be matched and are left out of ``n_gold`` (counted in
+``n_gold_without_content``). Split: an article is in ``tune`` when the first 8 hex digits of
+``sha256(id)`` modulo 100 are below 70, else in ``heldout``; rules were tuned on ``tune`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError
+from storyline.understand.quotes_marks import QUOTE_CHARS
+
+__all__ = ["GoldArticle", "Prediction", "read_articles", "score_quotes", "split_of"]
+
+LOGGER = logging.getLogger(__name__)
+
+SPLITS = ("all", "tune", "heldout")
+Span = tuple[int, int]
+_TRIM_START = set(" \t\r\n\u00a0") | {c for c in QUOTE_CHARS if len(c) == 1}
+_TRIM_END = _TRIM_START | set(".,;:!?…")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldArticle:
+    """One annotated article: text and attributions as (source, cue, content) span lists."""
+
+    id: str
+    text: str
+    attributions: tuple[tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """A predicted quote reduced to what scoring needs: content span and speaker spans."""
+
+    start: int
+    end: int
+    speakers: tuple[Span, ...] = ()
+
+
+def split_of(article_id: str) -> str:
+    """``"tune"`` (about 70 %) or ``"heldout"``, from the hash of the article id."""
+    bucket = int(hashlib.sha256(article_id.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "tune" if bucket < 70 else "heldout"
+
+
+def read_articles(path: Path, *, split: str = "all", limit: int | None = None) -> Iterator[GoldArticle]:
+    """The articles of ``path`` in ``split``, in file order (at most ``limit``)."""
+    if split not in SPLITS:
+        raise InputError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
+    n = 0
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                article = GoldArticle(
+                    str(row["id"]),
+                    row["text"],
+                    tuple(
+                        tuple(tuple(tuple(p) for p in a.get(role) or ()) for role in ("source", "cue", "content"))  # type: ignore[misc]
+                        for a in row["attributions"]
+                    ),
+                )
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"{path}:{line_no}: expected a JSON object with id, text, attributions: {e}") from e
+            if split != "all" and split_of(article.id) != split:
+                continue
+            if limit is not None and n >= limit:
+                return
+            n += 1
+            yield article
+
+
+def _overlap(a: Span, parts: tuple[Span, ...]) -> int:
+    return sum(max(0, min(a[1], e) - max(a[0], s)) for s, e in parts)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    while start < end and text[start] in _TRIM_START:
+        start += 1
+    while end > start and text[end - 1] in _TRIM_END:
+        end -= 1
+    return start, end
+
+
+def score_quotes(articles: list[tuple[GoldArticle, list[Prediction]]]) -> dict[str, Any]:
+    """The metrics of the module docstring over (gold article, predictions) pairs."""
+    n_gold = n_pred = n_match = n_exact = n_spk = n_spk_ok = n_nocontent = 0
+    for article, preds in articles:
+        golds = [a for a in article.attributions if a[2]]
+        n_nocontent += len(article.attributions) - len(golds)
+        n_gold += len(golds)
+        n_pred += len(preds)
+        pairs = sorted(
+            (
+                (-_overlap((p.start, p.end), g[2]), gi, pi)
+                for gi, g in enumerate(golds)
+                for pi, p in enumerate(preds)
+                if _overlap((p.start, p.end), g[2]) > 0
+            ),
+        )
+        used_g: set[int] = set()
+        used_p: set[int] = set()
+        for _, gi, pi in pairs:
+            if gi in used_g or pi in used_p:
+                continue
+            used_g.add(gi)
+            used_p.add(pi)
+            n_match += 1
+            source = golds[gi][0]
+            if source:
+                n_spk += 1
+                n_spk_ok += any(_overlap(s, source) > 0 for s in preds[pi].speakers)
+        gold_exact = {_trimmed(article.text, g[2][0][0], g[2][-1][1]) for g in golds}
+        pred_exact = {_trimmed(article.text, p.start, p.end) for p in preds}
+        n_exact += len(gold_exact & pred_exact)
+    return _summary(n_gold, n_pred, n_match, n_exact, n_spk, n_spk_ok) | {
+        "n_docs": len(articles),
+        "n_gold_without_content": n_nocontent,
+    }
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _summary(n_gold: int, n_pred: int, n_match: int, n_exact: int, n_spk: int, n_spk_ok: int) -> dict[str, Any]:
+    p, r = (n_match / n_pred if n_pred else 0.0), (n_match / n_gold if n_gold else 0.0)
+    pe, re_ = (n_exact / n_pred if n_pred else 0.0), (n_exact / n_gold if n_gold else 0.0)
+    return {
+        "n_gold": n_gold,
+        "n_pred": n_pred,
+        "n_matched": n_match,
+        "n_exact": n_exact,
+        "precision_overlap": round(p, 4),
+        "recall_overlap": round(r, 4),
+        "f1_overlap": round(_f1(p, r), 4),
+        "precision_exact": round(pe, 4),
+        "recall_exact": round(re_, 4),
+        "f1_exact": round(_f1(pe, re_), 4),
+        "speaker_accuracy": round(n_spk_ok / n_spk, 4) if n_spk else 0.0,
+        "n_speaker_pairs": n_spk,
+    }
+
+
+def evaluate_quotes(
+    path: Path,
+    *,
+    split: str = "all",
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    language: str = "en",
+) -> dict[str, Any]:
+    """Run ``find_attributions`` over ``path`` and score it (see the module docstring)."""
+    from storyline.understand.quotes import find_attributions
+
+    scored: list[tuple[GoldArticle, list[Prediction]]] = []
+    began = time.perf_counter()
+    for i, article in enumerate(read_articles(path, split=split, limit=limit), 1):
+        found = find_attributions(article.text, article_id=article.id, language=language)
+        preds = [
+            Prediction(
+                a.quote.start,
+                a.quote.end,
+                tuple((m.start, m.end) for m in a.mentions)
+                or (
+                    ((a.quote.speaker_start, a.quote.speaker_end),)
+                    if a.quote.speaker_start is not None and a.quote.speaker_end is not None
+                    else ()
+                ),
+            )
+            for a in found
+        ]
+        scored.append((article, preds))
+        if progress is not None:
+            progress(i)
+    seconds = time.perf_counter() - began
+    result = score_quotes(scored)
+    result["split"] = split
+    result["articles_per_second"] = round(len(scored) / seconds, 2) if seconds > 0 else 0.0
+    LOGGER.info("eval quotes: %d articles, %d gold, %d predicted", len(scored), result["n_gold"], result["n_pred"])
+    return result

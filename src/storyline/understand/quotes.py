@@ -1,0 +1,140 @@
+"""Who said what: direct, mixed and indirect quotes with their cue and speaker.
+
+``find_quotes(text, article_id=..., language=...)`` returns ``Quote`` values; ``find_attributions``
+returns the same quotes with their speaker mentions (the speaker as written and, for a resolved
+pronoun or description, the earlier mention it resolved to) for the entity module to link.
+
+How:
+
+1. ``quotes_marks.find_quoted`` finds the quoted passages in every quoting style.
+2. English and French: ``nlp.analyse`` parses the sentences that hold a quotation mark or a cue word
+   and ``quotes_parse`` applies dependency rules. Other languages (and any language whose model is not
+   installed): ``quotes_plain`` pairs quotation marks and ``according to`` phrases with a cue word of
+   the language's lexicon and the nearest name-like span.
+3. Content spans are snapped to the quotation marks around them: a quote whose content is exactly a
+   quoted passage is ``direct``, one that contains a quoted fragment ``mixed``, else ``indirect``.
+   A quote interrupted by its cue (``“A,” he said. “B.”``) gives one quote whose offsets run from
+   the first to the last quoted word and whose ``text`` joins the quoted parts.
+4. Speakers are resolved by ``quotes_speakers`` (pronouns and descriptions to earlier names).
+
+Conventions (those of PolNeAR): content includes a complementiser (``that``) and the quotation
+marks of a direct quote, and excludes the sentence's final punctuation outside the marks.
+``speaker_entity_id`` is left ``None``: the entity module links speakers to canonical entities.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from storyline.model import Mention, Quote
+from storyline.understand.nlp import Analysis, Parsed, analyse, split_sentences
+from storyline.understand.quotes_marks import Quoted, find_quoted
+from storyline.understand.quotes_parse import Candidate, parse_candidates
+from storyline.understand.quotes_plain import plain_candidates
+from storyline.understand.quotes_spans import kind_of, merge_continuations, tidy
+from storyline.understand.quotes_speakers import Named, resolve_speaker
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["Attribution", "find_attributions", "find_quotes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A quote and its speaker mentions: as written first, then the antecedent it resolved to."""
+
+    quote: Quote
+    mentions: tuple[Mention, ...] = ()
+
+
+def find_quotes(text: str, *, article_id: str, language: str | None, doc: Doc | None = None) -> list[Quote]:
+    """The quotes of ``text`` in text order (see the module docstring)."""
+    return [a.quote for a in find_attributions(text, article_id=article_id, language=language, doc=doc)]
+
+
+def find_attributions(
+    text: str,
+    *,
+    article_id: str,
+    language: str | None,
+    doc: Doc | None = None,
+    analysis: Analysis | None = None,
+) -> list[Attribution]:
+    """Quotes with their speaker mentions; reuse ``analysis`` (or a parsed ``doc`` of the whole text)."""
+    lang = (language or "").split("-")[0].lower() or None
+    if analysis is None:
+        if doc is not None:
+            ents = tuple(_doc_entities(doc))
+            analysis = Analysis(text, lang, tuple(split_sentences(text)), (Parsed(0, doc),), ents)
+        else:
+            analysis = analyse(text, lang)
+    quoted = find_quoted(text)
+    if analysis.has_parser and lang is not None:
+        parsed = [c for p in analysis.parsed for c in parse_candidates(p.doc, p.start, lang)]
+        tidied = [c for c in (tidy(text, c, quoted) for c in parsed) if c is not None]
+        extra = plain_candidates(text, lang, quoted, analysis.sentences, covered=tidied, indirect=False)
+        candidates = tidied + [c for c in (tidy(text, c, quoted) for c in extra) if c is not None]
+    else:
+        plain = plain_candidates(text, lang, quoted, analysis.sentences)
+        candidates = [c for c in (tidy(text, c, quoted) for c in plain) if c is not None]
+    candidates = _dedupe(merge_continuations(text, _dedupe(candidates), quoted))
+    return _attributions(text, article_id, lang, candidates, quoted, analysis)
+
+
+def _doc_entities(doc: Doc) -> list[object]:
+    from storyline.understand.nlp import EntitySpan
+
+    return [EntitySpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """One candidate per content span (one with a speaker wins), in text order."""
+    seen: dict[tuple[int, int], Candidate] = {}
+    for cand in cands:
+        key = (cand.start, cand.end)
+        if key not in seen or (seen[key].speaker is None and cand.speaker is not None):
+            seen[key] = cand
+    return sorted(seen.values(), key=lambda c: (c.start, c.end))
+
+
+def _attributions(
+    text: str,
+    article_id: str,
+    lang: str | None,
+    cands: list[Candidate],
+    quoted: list[Quoted],
+    analysis: Analysis,
+) -> list[Attribution]:
+    earlier: list[Named] = [Named(e.start, e.end, e.text, e.label) for e in analysis.entities]
+    out: list[Attribution] = []
+    for cand in sorted(cands, key=lambda c: (c.cue[0], c.start)):
+        kind = kind_of(cand, quoted)
+        content = text[cand.start : cand.end]
+        if kind == "direct":
+            inner = [p for q in quoted if cand.start <= q.start and q.end <= cand.end for p in q.parts]
+            content = " ".join(text[s:e] for s, e in inner)
+        quote = Quote(
+            article_id=article_id,
+            start=cand.start,
+            end=cand.end,
+            text=content,
+            kind=kind,  # type: ignore[arg-type]
+            cue=text[cand.cue[0] : cand.cue[1]],
+            language=lang,
+        )
+        mentions: tuple[Mention, ...] = ()
+        if cand.speaker is not None:
+            res = resolve_speaker(text, cand.speaker, lang, earlier)
+            label = "SPEAKER_GROUP" if res.text.lower() in {"they", "ils", "elles"} else "SPEAKER"
+            earlier.append(Named(res.start, res.end, res.text, label))
+            quote = replace(quote, speaker=res.text, speaker_start=res.start, speaker_end=res.end)
+            spans = [res.written, (res.start, res.end)] if res.written else [(res.start, res.end)]
+            mentions = tuple(Mention(article_id, s, e, text[s:e], "SPEAKER") for s, e in spans if s is not None)
+        out.append(Attribution(quote, mentions))
+    out.sort(key=lambda a: (a.quote.start, a.quote.end))
+    return out

@@ -1,0 +1,96 @@
+"""Speakers: resolve a pronoun or a description to the nearest fitting earlier named mention.
+
+- A personal pronoun (he/she, er/sie, il/elle, él/ella, lui/lei, ele/ela, hij/zij) resolves to the
+  nearest person named before it (a PERSON/PER entity of the NER pass, or an earlier speaker that
+  is a name); ``they``/``ils`` to the nearest earlier organisation, group or plural speaker.
+  Gender is kept where it can be checked: a pronoun does not resolve to a speaker already resolved
+  from a pronoun of the other gender.
+- A short definite description (``the official``, ``the Norwegian``, ``le ministre``) resolves to
+  the nearest earlier speaker sharing its head word (``a senior US official``), else, when its
+  head is a role or a nationality (capitalised, or in ``ROLES``), to the nearest earlier person.
+- Anything else (``a senior US official``, ``a European diplomat``) is kept as written.
+
+The result keeps both spans: the mention as written and, when resolved, the antecedent mention.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storyline.understand.quotes_lexicon import PRONOUNS
+
+LOGGER = logging.getLogger(__name__)
+
+__all__ = ["ROLES", "Named", "Resolved", "resolve_speaker"]
+
+ROLES = frozenset(
+    """official spokesman spokeswoman spokesperson minister president chancellor secretary leader chief
+    senator governor candidate premier diplomat general ambassador lawmaker congressman congresswoman
+    chairman chairwoman director commander mayor prime premier envoy aide adviser advisor businessman
+    billionaire nominee democrat republican congressman ministre président porte-parole chef dirigeant
+    secrétaire sprecher sprecherin minister ministerin kanzler kanzlerin präsident präsidentin
+    portavoz ministro ministra presidente portavoce woordvoerder premier""".split()
+)
+_DETERMINERS = frozenset("the this that le la les l' l’ der die das el la los las il lo i gli o a os as de het".split())
+_PERSON = frozenset({"PERSON", "PER"})
+_GROUP = frozenset({"ORG", "NORP", "GPE"})
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """An earlier mention a speaker may resolve to: span, text and kind (PERSON, ORG, SPEAKER...)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A speaker: the name to show, its span, and the mention as written when it was resolved."""
+
+    text: str
+    start: int
+    end: int
+    written: tuple[int, int] | None = None
+
+
+def _before(candidates: Sequence[Named], pos: int, labels: frozenset[str]) -> Named | None:
+    best = None
+    for named in candidates:
+        if named.end <= pos and named.label in labels and (best is None or named.end > best.end):
+            best = named
+    return best
+
+
+def resolve_speaker(
+    text: str, span: tuple[int, int], language: str | None, earlier: Sequence[Named]
+) -> Resolved:
+    """Resolve the speaker written at ``span`` against ``earlier`` mentions (see the module docstring)."""
+    start, end = span
+    written = text[start:end]
+    words = _WORD.findall(written)
+    lang = (language or "en").split("-")[0].lower()
+    if not words:
+        return Resolved(written, start, end)
+    lower = [w.lower() for w in words]
+    gender = PRONOUNS.get(lang, PRONOUNS["en"]).get(lower[0]) if len(words) == 1 else None
+    target: Named | None = None
+    if gender in {"m", "f", "s"}:
+        target = _before(earlier, start, _PERSON)
+    elif gender == "p":
+        target = _before(earlier, start, _GROUP | {"SPEAKER_GROUP"})
+    elif len(words) <= 4 and lower[0] in _DETERMINERS and not any(w[:1].isupper() for w in words[1:-1]):
+        head = lower[-1]
+        same_head = [n for n in earlier if n.label.startswith("SPEAKER") and head in n.text.lower().split()]
+        target = _before(same_head, start, frozenset({"SPEAKER", "SPEAKER_GROUP"}))
+        if target is None and (head in ROLES or words[-1][:1].isupper()):
+            target = _before(earlier, start, _PERSON)
+    if target is None:
+        return Resolved(written, start, end)
+    return Resolved(target.text, target.start, target.end, written=(start, end))

@@ -1,0 +1,140 @@
+"""Calendar arithmetic and TIMEX3 value formatting for the timex normaliser.
+
+Granularities (``Y`` year, ``M`` month, ``W`` ISO week, ``D`` day, ``Q`` quarter, ``H`` half-year,
+``DE`` decade, ``CE`` century) decide how a date is written: ``2021``, ``2021-02``, ``2021-W07``,
+``2021-02-17``, ``2021-Q1``, ``2021-H1``, ``202``, ``20``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import date, timedelta
+
+__all__ = [
+    "fmt",
+    "month_near",
+    "month_shift",
+    "quarter_of",
+    "resolve_weekday",
+    "shift",
+    "weekend_of",
+]
+
+LOGGER = logging.getLogger(__name__)
+
+
+def month_shift(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the end of the target month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    year = min(max(year, 1), 9999)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def shift(day: date, amount: float, unit: str) -> date:
+    """``day`` moved by ``amount`` units (``Y M W D Q DE CE``; fractions of days/weeks are rounded)."""
+    try:
+        if unit == "D":
+            return day + timedelta(days=round(amount))
+        if unit == "W":
+            return day + timedelta(days=round(amount * 7))
+        if unit == "2W":
+            return day + timedelta(days=round(amount * 14))
+        months = {"M": 1, "Q": 3, "Y": 12, "DE": 120, "CE": 1200}.get(unit)
+        if months is None:
+            return day
+        return month_shift(day, round(amount * months))
+    except (OverflowError, ValueError):
+        return day
+
+
+def quarter_of(day: date) -> int:
+    """1..4."""
+    return (day.month - 1) // 3 + 1
+
+
+def fmt(day: date, granularity: str) -> str:
+    """``day`` written at ``granularity`` (see the module docstring)."""
+    if granularity == "Y":
+        return f"{day.year:04d}"
+    if granularity == "M":
+        return f"{day.year:04d}-{day.month:02d}"
+    if granularity in ("W", "2W"):
+        iso = day.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    if granularity == "Q":
+        return f"{day.year:04d}-Q{quarter_of(day)}"
+    if granularity == "H":
+        return f"{day.year:04d}-H{1 if day.month <= 6 else 2}"
+    if granularity == "DE":
+        return f"{day.year // 10:03d}"
+    if granularity == "CE":
+        return f"{day.year // 100:02d}"
+    if granularity == "WE":
+        iso = day.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}-WE"
+    return day.isoformat()
+
+
+def resolve_weekday(anchor: date, weekday: int, direction: int) -> date:
+    """The ``weekday`` (0 = Monday) nearest ``anchor``.
+
+    ``direction`` -1: the latest one on or before the anchor; +1: the first on or after it;
+    0: the one in the anchor's ISO week; -2 / +2: strictly before / strictly after (``last``/``next``).
+    """
+    delta = weekday - anchor.weekday()
+    if direction == 0:
+        return anchor + timedelta(days=delta)
+    if direction in (-1, -2):
+        back = (-delta) % 7
+        if back == 0 and direction == -2:
+            back = 7
+        return anchor - timedelta(days=back)
+    ahead = delta % 7
+    if ahead == 0 and direction == 2:
+        ahead = 7
+    return anchor + timedelta(days=ahead)
+
+
+def weekend_of(anchor: date, direction: int) -> date:
+    """A Saturday standing for a weekend: the anchor's own (0), the previous (-1) or the next (+1)."""
+    saturday = anchor + timedelta(days=5 - anchor.weekday())
+    if direction < 0 and anchor.weekday() < 5:
+        return saturday - timedelta(days=7)
+    if direction > 0 and anchor.weekday() >= 5:
+        return saturday + timedelta(days=7)
+    return saturday
+
+
+def month_near(anchor: date, month: int, day: int | None, direction: int) -> date | None:
+    """The date of ``month`` (and ``day``) in the anchor's year, moved a year in ``direction``.
+
+    ``direction`` -1 (past tense): not after the anchor; +1 (future): not before it; 0: the
+    anchor's year; -2 / +2 (``last May`` / ``next May``): strictly before / after the anchor's month.
+    """
+    year = anchor.year
+    try:
+        candidate = date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
+    except ValueError:
+        return None
+    if day is None:
+        key, anchor_key = (candidate.year, candidate.month), (anchor.year, anchor.month)
+    else:
+        key, anchor_key = (candidate.year, candidate.month * 100 + candidate.day), (
+            anchor.year,
+            anchor.month * 100 + anchor.day,
+        )
+    later = key > anchor_key
+    earlier = key < anchor_key
+    if (direction == -1 and later) or (direction == -2 and not earlier):
+        year -= 1
+    elif (direction == 1 and earlier) or (direction == 2 and not later):
+        year += 1
+    if year == anchor.year:
+        return candidate
+    try:
+        return date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
+    except ValueError:
+        return None
