@@ -191,3 +191,32 @@ def run(
         on_progress(stats)
     LOGGER.info("pipeline: %s", stats.summary())
     return stats
+
+
+def rebuild_stories(
+    store: StoryWriter, settings: Settings, *, on_progress: Callable[[int], None] | None = None
+) -> int:
+    """Forget every story decision and assign all stored articles again, in the order stored.
+
+    Deterministic: the same store gives the same stories as the original ingest did (with the same
+    settings), because assignment depends only on the articles and their order."""
+    from storyline.stories.assign import StoryAssigner, prepare_assign_inputs
+
+    store.clear_stories()
+    assigner = StoryAssigner(
+        window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
+    )
+    embedder = _embedder(settings.embedder)
+    n = 0
+    articles = iter(list(store.iter_articles()))
+    while chunk := list(islice(articles, settings.batch_size)):
+        batch = BatchWriter(store, RunStats())
+        for article, item in zip(chunk, prepare_assign_inputs(chunk, embedder), strict=True):
+            item = dataclasses.replace(item, duplicate_of=article.duplicate_of)
+            batch.add_outcome(assigner.assign(item), item.vectors)
+        batch.flush()
+        n += len(chunk)
+        if on_progress is not None:
+            on_progress(n)
+    LOGGER.info("rebuild: %d articles assigned again", n)
+    return n

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storyline.model import Article, Rejection
+from storyline.model import Article, Rejection, Story, StoryEvent, Storyline
 from storyline.store import SearchHit
+
+if TYPE_CHECKING:
+    from storyline.stories.similarity import PairScore, SentencePair
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -49,3 +52,76 @@ def rejection_json(rejection: Rejection) -> dict[str, Any]:
 
 def search_hit_json(hit: SearchHit) -> dict[str, Any]:
     return {**article_json(hit.article), "snippet": hit.snippet, "rank": round(hit.rank, 4)}
+
+
+def story_json(story: Story, *, detail: bool = False) -> dict[str, Any]:
+    """A story as listed; ``detail`` adds its article ids in time order."""
+    shape: dict[str, Any] = {
+        "id": story.id,
+        "label": story.label,
+        "n_articles": story.n_articles,
+        "languages": list(story.languages),
+        "sources": list(story.sources),
+        "first_seen": iso(story.first_seen_at),
+        "last_seen": iso(story.last_seen_at),
+        "storyline_id": story.storyline_id,
+        "merged_into": story.merged_into,
+    }
+    if detail:
+        shape["articles"] = list(story.article_ids)
+    return shape
+
+
+def storyline_json(line: Storyline) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "label": line.label,
+        "n_articles": line.n_articles,
+        "stories": list(line.story_ids),
+        "first_seen": iso(line.first_seen_at),
+        "last_seen": iso(line.last_seen_at),
+    }
+
+
+def event_json(event: StoryEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "subject_id": event.subject_id,
+        "object_id": event.object_id,
+        "reason": event.reason,
+        "at": iso(event.at),
+    }
+
+
+def pair_score_json(score: PairScore) -> dict[str, Any]:
+    """``storyline compare``: the SemEval-scale scores (1 = same story .. 4 = unrelated) and evidence."""
+    ev = score.evidence
+    return {
+        "overall": round(score.overall, 3),
+        "geography": round(score.geography, 3),
+        "entities": round(score.entities, 3),
+        "time": round(score.time, 3),
+        "narrative": round(score.narrative, 3),
+        "model": score.model,
+        "evidence": {
+            "names": list(ev.names),
+            "places": list(ev.places),
+            "numbers": list(ev.numbers),
+            "dates": list(ev.dates),
+            "document_cosine": round(ev.document_cosine, 4),
+            "days_apart": ev.days_apart,
+            "sentence_pairs": [_sentence_pair_json(p) for p in ev.sentence_pairs],
+        },
+    }
+
+
+def _sentence_pair_json(pair: SentencePair) -> dict[str, Any]:
+    return {
+        "a": pair.a_text,
+        "b": pair.b_text,
+        "cosine": round(pair.cosine, 4),
+        "a_start": pair.a_start,
+        "a_end": pair.a_end,
+        "b_start": pair.b_start,
+        "b_end": pair.b_end,
+    }

@@ -69,7 +69,8 @@ def articles(obj: Context, /, as_json: bool, limit: int, offset: int, **kw: Any)
     """List stored articles, newest first."""
     rows = obj.store.list_articles(filters_from(kw), limit=limit, offset=offset)
     if as_json:
-        emit_json([article_json(a) for a in rows])
+        story_ids = obj.store.story_ids_of([a.id for a in rows])
+        emit_json([article_json(a, story_id=story_ids.get(a.id)) for a in rows])
         return
     table = make_table("id", "published", "agency", "place", "lang", "title", "dup of")
     for a in rows:
@@ -95,7 +96,9 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
     article = obj.store.get_article(article_id)
     if article is None:
         raise click.ClickException(f"no article {article_id!r}; list ids with `storyline articles`")
-    shape = article_json(article, with_text=True)
+    shape = article_json(
+        article, with_text=True, story_id=obj.store.story_ids_of([article.id]).get(article.id)
+    )
     shape["duplicates"] = [d.id for d in obj.store.duplicates_of(article.id)]
     if as_json:
         emit_json(shape)

@@ -51,6 +51,10 @@ class StoryWriter(Protocol):
 
     def existing_article_ids(self, ids: Sequence[str]) -> set[str]: ...
 
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article in the order stored (for rebuilds)."""
+        ...
+
     def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
         """``(article_id, content_hash, minhash bytes)`` for every stored original, oldest first."""
         ...

@@ -107,6 +107,11 @@ class MemoryStore(MemoryStoryStore):
         with self._lock:
             return {article_id for article_id in ids if article_id in self._articles}
 
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article in the order stored (for rebuilds)."""
+        with self._lock:
+            return iter(list(self._articles.values()))
+
     def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
         """``(article_id, content_hash, signature)`` of every stored original, oldest first."""
         with self._lock:

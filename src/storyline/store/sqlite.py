@@ -220,6 +220,10 @@ class SqliteStore(stories.SqliteStoryReads):
         """Which of ``ids`` are already stored."""
         return read.existing_article_ids(self._reader(), ids)
 
+    def iter_articles(self) -> Iterator[Article]:
+        """Every stored article in the order stored (for rebuilds); read lazily, consume it whole."""
+        return read.iter_articles(self._reader())
+
     def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
         """``(article_id, content_hash, signature)`` of every stored original, oldest first."""
         return read.iter_minhashes(self._reader())

@@ -116,6 +116,13 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, limit: int, 
     return [row_article(row) for row in conn.execute(sql, (*params, limit, max(offset, 0)))]
 
 
+def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
+    """Every stored article in the order stored (for rebuilds)."""
+    cursor = conn.execute(_SELECT_ARTICLE + " ORDER BY a.seq")
+    while rows := cursor.fetchmany(500):
+        yield from (row_article(row) for row in rows)
+
+
 def count_articles(conn: sqlite3.Connection, filters: ArticleFilter) -> int:
     """How many articles match ``filters``."""
     clauses, params = where(filters)

@@ -43,6 +43,9 @@ Handler = Callable[[re.Match[str], Context], Resolved | None]
 _HANDLERS: dict[str, Handler] = {**POINT_HANDLERS, **PERIOD_HANDLERS, **SPAN_HANDLERS}
 _TYPES = ("DATE", "TIME", "DURATION", "SET")
 MAX_TEXT_CHARS = 2_000_000
+WEEKDAY_DEFAULT_DIRECTION = -1
+"""A weekday with no tense cue: -1 the latest on or before the anchor, 0 the anchor's week."""
+_NO_MEMORY = frozenset({"ago", "qanaph"})  # values derived from the memory must not feed it
 
 
 def _anchor_day(published_at: datetime | None) -> datetime | None:
@@ -66,7 +69,7 @@ def find_time_mentions(
     grammar = grammar_for(language)
     moment = _anchor_day(published_at)
     anchor = moment.date() if moment else None
-    ctx = Context(text[:MAX_TEXT_CHARS], grammar.lexicon, anchor)
+    ctx = Context(text[:MAX_TEXT_CHARS], grammar.lexicon, anchor, WEEKDAY_DEFAULT_DIRECTION)
     anchor_iso = anchor.isoformat() if anchor else None
     mentions: list[TimeMention] = []
     pos = 0
@@ -79,7 +82,7 @@ def find_time_mentions(
             continue
         kind, value = resolved
         start, end = m.start(), m.end()
-        if kind in ("DATE", "TIME"):
+        if kind in ("DATE", "TIME") and rule.kind not in _NO_MEMORY:
             ctx.remember(value)
         mentions.append(
             TimeMention(

@@ -11,7 +11,9 @@ forms news text uses (no lemmatizer is needed for them), and the prepositions of
 from __future__ import annotations
 
 import functools
+import json
 import re
+from importlib import resources
 
 __all__ = [
     "ACCORDING",
@@ -19,25 +21,13 @@ __all__ = [
     "OBJECT_VERBS",
     "PRONOUNS",
     "SPEECH_VERBS",
+    "cue_table",
     "has_cue_word",
     "inflect_en",
 ]
 
-_EN_SPEECH = """
-say tell add write suggest note argue ask report announce explain acknowledge claim insist continue point
-declare conclude state indicate warn tweet agree hope reveal question predict admit respond fear recall reply
-estimate assert worry assure promise wonder recognize recognise deny concede complain allege imply confirm
-emphasize emphasise stress post mention vow joke caution remind maintain signal demand reiterate remark contend
-proclaim testify clarify shout hint disclose believe observe comment speculate quip counter retort rebut inform
-notify underline underscore highlight tout boast brag lament grant guarantee swear advise instruct threaten
-urge recommend propose pledge predict forecast muse concur object protest plead whisper yell scream cry
-exclaim murmur mutter reason posit theorize surmise guess figure think feel know expect tell decry lecture
-""".split()
-_EN_OBJECT = """
-call ask describe endorse cite express respond offer promise mention denounce urge propose oppose defend blast
-criticize criticise slam praise attack accuse blame reject dismiss condemn support back tout pledge vow deny
-question demand threaten label dub brand hail applaud welcome thank
-""".split()
+_EN_SPEECH = ["say", "tell", "add", "write", "suggest", "note", "argue", "ask", "report", "announce", "explain", "acknowledge", "claim", "insist", "continue", "point", "declare", "conclude", "state", "indicate", "warn", "tweet", "agree", "hope", "reveal", "question", "predict", "admit", "respond", "fear", "recall", "reply", "estimate", "assert", "worry", "assure", "promise", "wonder", "recognize", "recognise", "deny", "concede", "complain", "allege", "imply", "confirm", "emphasize", "emphasise", "stress", "post", "mention", "vow", "joke", "caution", "remind", "maintain", "signal", "demand", "reiterate", "remark", "contend", "proclaim", "testify", "clarify", "shout", "hint", "disclose", "believe", "observe", "comment", "speculate", "quip", "counter", "retort", "rebut", "inform", "notify", "underline", "underscore", "highlight", "tout", "boast", "brag", "lament", "grant", "guarantee", "swear", "advise", "instruct", "threaten", "urge", "recommend", "propose", "pledge", "predict", "forecast", "muse", "concur", "object", "protest", "plead", "whisper", "yell", "scream", "cry", "exclaim", "murmur", "mutter", "reason", "posit", "theorize", "surmise", "guess", "figure", "think", "feel", "know", "expect", "tell", "decry", "lecture"]
+_EN_OBJECT = ["call", "ask", "describe", "endorse", "cite", "express", "respond", "offer", "promise", "mention", "denounce", "urge", "propose", "oppose", "defend", "blast", "criticize", "criticise", "slam", "praise", "attack", "accuse", "blame", "reject", "dismiss", "condemn", "support", "back", "tout", "pledge", "vow", "deny", "question", "demand", "threaten", "label", "dub", "brand", "hail", "applaud", "welcome", "thank"]
 _EN_IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "think": ["thought"],
     "feel": ["felt"], "know": ["knew", "known"], "swear": ["swore", "sworn"], "speak": ["spoke", "spoken"],
@@ -47,18 +37,12 @@ _EN_IRREGULAR = {
 SPEECH_VERBS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_SPEECH),
     "fr": frozenset(
-        """
-        dire déclarer affirmer ajouter expliquer estimer souligner indiquer assurer annoncer préciser rappeler
-        prévenir avertir insister juger considérer confier répondre répéter reconnaître raconter admettre
-        noter observer constater martelé marteler lancer poursuivre conclure écrire tweeter assurer promettre
-        démentir nier regretter dénoncer déplorer espérer craindre croire penser avouer révéler confirmer
-        annoncer interroger demander s'interroger plaider réclamer exiger mettre_en_garde prédire
-        """.split()
+        ["dire", "déclarer", "affirmer", "ajouter", "expliquer", "estimer", "souligner", "indiquer", "assurer", "annoncer", "préciser", "rappeler", "prévenir", "avertir", "insister", "juger", "considérer", "confier", "répondre", "répéter", "reconnaître", "raconter", "admettre", "noter", "observer", "constater", "martelé", "marteler", "lancer", "poursuivre", "conclure", "écrire", "tweeter", "assurer", "promettre", "démentir", "nier", "regretter", "dénoncer", "déplorer", "espérer", "craindre", "croire", "penser", "avouer", "révéler", "confirmer", "annoncer", "interroger", "demander", "s'interroger", "plaider", "réclamer", "exiger", "mettre_en_garde", "prédire"]
     ),
 }
 OBJECT_VERBS: dict[str, frozenset[str]] = {
     "en": frozenset(_EN_OBJECT),
-    "fr": frozenset("dénoncer démentir nier réclamer exiger demander saluer critiquer condamner".split()),
+    "fr": frozenset(["dénoncer", "démentir", "nier", "réclamer", "exiger", "demander", "saluer", "critiquer", "condamner"]),
 }
 
 # Surface forms for languages without a parser (and for the cheap sentence test in every language).
@@ -149,3 +133,11 @@ def _cue_pattern(language: str) -> re.Pattern[str]:
 def has_cue_word(sentence: str, language: str | None) -> bool:
     """Whether ``sentence`` holds a cue word of ``language`` (of any language when it is unknown)."""
     return bool(_cue_pattern((language or "").split("-")[0].lower()).search(sentence))
+
+
+@functools.cache
+def cue_table(language: str) -> dict[str, dict[str, list[str]]]:
+    """The learned cue table of ``language``: part of speech -> lemma -> frames (empty when none)."""
+    raw = resources.files("storyline.understand").joinpath("quotes_cues.json").read_text(encoding="utf-8")
+    table: dict[str, dict[str, dict[str, list[str]]]] = json.loads(raw)
+    return table.get(language, {})

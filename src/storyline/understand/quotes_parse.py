@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.understand.quotes_lexicon import OBJECT_VERBS, SPEECH_VERBS
+from storyline.understand.quotes_lexicon import OBJECT_VERBS, SPEECH_VERBS, cue_table
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -124,32 +124,58 @@ def _speaker(verb: Token, offset: int) -> tuple[int, int] | None:
                 return _span(_subtree_without(objects[0], _CUT), offset)
         if passive:
             return None
-    if subject is None or subject.lower_ in {"it", "this", "that", "there", "il"} and passive:
+    if subject is None or (subject.lower_ in {"it", "this", "that", "there", "il"} and passive):
         return None
     return _span(_subtree_without(subject, _CUT), offset)
 
 
-def _content_tokens(verb: Token, language: str) -> tuple[list[Token], str]:
-    lemma = verb.lemma_.lower()
-    comps = [c for c in verb.children if c.dep_ in _COMP and c.i > verb.i or c.dep_ == "ccomp"]
-    if comps:
-        tokens = [t for c in comps for t in c.subtree]
-        return tokens, "comp"
-    head = verb.head
-    parenthetical = verb.dep_ == "parataxis" or (
-        verb.dep_ == "advcl" and any(c.dep_ in _SUBJ for c in verb.children)
-    )
-    if parenthetical and head is not verb and head.pos_ in {"VERB", "AUX", "ADJ", "NOUN", "PROPN"}:
-        own = {t.i for t in verb.subtree}
-        return [t for t in head.subtree if t.i not in own], "under"
-    if lemma in OBJECT_VERBS.get(language, frozenset()):
-        for child in verb.children:
-            if child.dep_ in _OBJ:
-                return list(child.subtree), "object"
-        for child in verb.children:
-            if child.dep_ in {"prep", "obl"} and child.lower_ in _PREPS:
-                return list(child.subtree), "object"
-    return [], ""
+def frame_of(tok: Token) -> str:
+    """How a cue word takes its content: ccomp, para, xcomp, dobj, prep:<word> or none."""
+    deps = [c.dep_ for c in tok.children]
+    if "ccomp" in deps:
+        return "ccomp"
+    if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and any(d in _SUBJ for d in deps)):
+        return "para"
+    if "xcomp" in deps:
+        return "xcomp"
+    if "dobj" in deps or "obj" in deps:
+        return "dobj"
+    for child in tok.children:
+        if child.dep_ in {"prep", "obl"} and any(g.dep_ in {"pobj", "obj"} for g in child.children):
+            return "prep:" + child.lower_
+    return "none"
+
+
+def _content_tokens(tok: Token, frame: str) -> tuple[list[Token], list[Token]]:
+    """The content tokens of ``tok`` in ``frame``, and extra cue tokens (a preposition)."""
+    if frame == "para":
+        head = tok.head
+        if head is tok or head.pos_ not in {"VERB", "AUX", "ADJ", "NOUN", "PROPN"}:
+            return [], []
+        own = {t.i for t in tok.subtree}
+        return [t for t in head.subtree if t.i not in own], []
+    if frame in {"ccomp", "xcomp", "dobj"}:
+        deps = {"dobj", "obj"} if frame == "dobj" else {frame}
+        return [t for c in tok.children if c.dep_ in deps for t in c.subtree], []
+    if frame.startswith("prep:"):
+        for child in tok.children:
+            if child.dep_ in {"prep", "obl"} and child.lower_ == frame[5:]:
+                objects = [g for g in child.children if g.dep_ in {"pobj", "obj"}]
+                return [t for g in objects for t in g.subtree], [child]
+    return [], []
+
+
+def _allowed_frames(tok: Token, language: str) -> frozenset[str]:
+    lemma = tok.lemma_.lower()
+    table = cue_table(language)
+    if table:
+        return frozenset(table.get(tok.pos_, {}).get(lemma, ()))
+    frames: set[str] = set()
+    if tok.pos_ in {"VERB", "AUX"} and lemma in SPEECH_VERBS.get(language, frozenset()):
+        frames |= {"ccomp", "para", "xcomp"}
+    if tok.pos_ in {"VERB", "AUX"} and lemma in OBJECT_VERBS.get(language, frozenset()):
+        frames |= {"dobj"}
+    return frozenset(frames)
 
 
 def _according(tok: Token, offset: int) -> Candidate | None:
@@ -185,31 +211,29 @@ def _selon(tok: Token, offset: int) -> Candidate | None:
 
 def parse_candidates(doc: Doc, offset: int, language: str) -> list[Candidate]:
     """Attribution candidates of one parsed chunk starting at ``offset`` in the article text."""
-    speech = SPEECH_VERBS.get(language, frozenset())
-    objects = OBJECT_VERBS.get(language, frozenset())
     found: list[Candidate] = []
     for tok in doc:
         lower = tok.lower_
+        cand: Candidate | None = None
         if lower == "according" and language == "en":
             cand = _according(tok, offset)
         elif language == "fr" and lower in {"selon", "d'après", "d’après"} and tok.dep_ == "case":
             cand = _selon(tok, offset)
-        elif tok.pos_ in {"VERB", "AUX"} and (tok.lemma_.lower() in speech or tok.lemma_.lower() in objects):
-            cand = _verb_candidate(tok, offset, language)
-        else:
-            continue
+        elif tok.pos_ in {"VERB", "AUX", "NOUN"}:
+            frames = _allowed_frames(tok, language)
+            frame = frame_of(tok) if frames else "none"
+            if frame in frames:
+                cand = _verb_candidate(tok, frame, offset)
         if cand is not None:
             found.append(cand)
     return found
 
 
-def _verb_candidate(verb: Token, offset: int, language: str) -> Candidate | None:
-    tokens, rule = _content_tokens(verb, language)
-    if not tokens:
-        return None
+def _verb_candidate(verb: Token, frame: str, offset: int) -> Candidate | None:
+    tokens, extra = _content_tokens(verb, frame)
     parts = _parts(tokens, offset)
     if not parts:
         return None
-    cue_tokens = [verb, *(c for c in verb.children if c.dep_ in {"prt", "compound:prt"})]
+    cue_tokens = [verb, *extra, *(c for c in verb.children if c.dep_ in {"prt", "compound:prt"})]
     cue = _span(cue_tokens, offset) or (offset + verb.idx, offset + verb.idx + len(verb.text))
-    return Candidate(parts, cue, _speaker(verb, offset), rule)
+    return Candidate(parts, cue, _speaker(verb, offset), frame)

@@ -27,14 +27,9 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["ROLES", "Named", "Resolved", "resolve_speaker"]
 
 ROLES = frozenset(
-    """official spokesman spokeswoman spokesperson minister president chancellor secretary leader chief
-    senator governor candidate premier diplomat general ambassador lawmaker congressman congresswoman
-    chairman chairwoman director commander mayor prime premier envoy aide adviser advisor businessman
-    billionaire nominee democrat republican congressman ministre président porte-parole chef dirigeant
-    secrétaire sprecher sprecherin minister ministerin kanzler kanzlerin präsident präsidentin
-    portavoz ministro ministra presidente portavoce woordvoerder premier""".split()
+    ["official", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "chancellor", "secretary", "leader", "chief", "senator", "governor", "candidate", "premier", "diplomat", "general", "ambassador", "lawmaker", "congressman", "congresswoman", "chairman", "chairwoman", "director", "commander", "mayor", "prime", "premier", "envoy", "aide", "adviser", "advisor", "businessman", "billionaire", "nominee", "democrat", "republican", "congressman", "ministre", "président", "porte-parole", "chef", "dirigeant", "secrétaire", "sprecher", "sprecherin", "minister", "ministerin", "kanzler", "kanzlerin", "präsident", "präsidentin", "portavoz", "ministro", "ministra", "presidente", "portavoce", "woordvoerder", "premier"]
 )
-_DETERMINERS = frozenset("the this that le la les l' l’ der die das el la los las il lo i gli o a os as de het".split())
+_DETERMINERS = frozenset(["the", "this", "that", "le", "la", "les", "l'", "l’", "der", "die", "das", "el", "la", "los", "las", "il", "lo", "i", "gli", "o", "a", "os", "as", "de", "het"])
 _PERSON = frozenset({"PERSON", "PER"})
 _GROUP = frozenset({"ORG", "NORP", "GPE"})
 _WORD = re.compile(r"[\w’'-]+")

@@ -23,6 +23,9 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
+TENSE_REACH_MONTHS = 6
+"""How far (in months) a past or future tense may move a month or date away from the nearest one."""
+
 
 def month_shift(day: date, months: int) -> date:
     """``day`` moved by whole months, clamped to the end of the target month."""
@@ -109,32 +112,32 @@ def weekend_of(anchor: date, direction: int) -> date:
 
 
 def month_near(anchor: date, month: int, day: int | None, direction: int) -> date | None:
-    """The date of ``month`` (and ``day``) in the anchor's year, moved a year in ``direction``.
+    """The date of ``month`` (and ``day``) in the year before, of or after the anchor's.
 
-    ``direction`` -1 (past tense): not after the anchor; +1 (future): not before it; 0: the
-    anchor's year; -2 / +2 (``last May`` / ``next May``): strictly before / after the anchor's month.
+    ``direction`` -2 / +2 (``last May`` / ``next May``): the latest one strictly before / the first
+    strictly after the anchor. Otherwise the one nearest the anchor; a tense (-1 past, +1 future)
+    overrides that when the candidate on its side is within ``TENSE_REACH_MONTHS``.
     """
-    year = anchor.year
-    try:
-        candidate = date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
-    except ValueError:
-        return None
-    if day is None:
-        key, anchor_key = (candidate.year, candidate.month), (anchor.year, anchor.month)
-    else:
-        key, anchor_key = (candidate.year, candidate.month * 100 + candidate.day), (
-            anchor.year,
-            anchor.month * 100 + anchor.day,
-        )
-    later = key > anchor_key
-    earlier = key < anchor_key
-    if (direction == -1 and later) or (direction == -2 and not earlier):
-        year -= 1
-    elif (direction == 1 and earlier) or (direction == 2 and not later):
-        year += 1
-    if year == anchor.year:
-        return candidate
-    try:
-        return date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
-    except ValueError:
-        return None
+    candidates: list[tuple[int, date]] = []
+    for year in (anchor.year - 1, anchor.year, anchor.year + 1):
+        try:
+            when = date(year, month, min(day or 1, calendar.monthrange(year, month)[1]))
+        except ValueError:
+            return None
+        if day is None:
+            distance = (year * 12 + month) - (anchor.year * 12 + anchor.month)
+        else:
+            distance = round((when - anchor).days / 30.44 * 100)
+        candidates.append((distance, when))
+    scale = 1 if day is None else 100
+    if direction == -2:
+        return max((c for c in candidates if c[0] < 0), key=lambda c: c[0])[1]
+    if direction == 2:
+        return min((c for c in candidates if c[0] > 0), key=lambda c: c[0])[1]
+    best = min(candidates, key=lambda c: (abs(c[0]), c[0] > 0))
+    if direction in (-1, 1) and best[0] * direction < 0:
+        side = [c for c in candidates if c[0] * direction >= 0]
+        nearest_side = min(side, key=lambda c: abs(c[0]))
+        if abs(nearest_side[0]) <= TENSE_REACH_MONTHS * scale:
+            return nearest_side[1]
+    return best[1]

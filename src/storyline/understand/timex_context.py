@@ -16,7 +16,7 @@ from storyline.understand.timex_lexicon import Lexicon
 from storyline.understand.timex_numbers import parse_number
 from storyline.understand.timex_tense import tense_near
 
-__all__ = ["Context", "Resolved", "count_of", "group", "month_of", "rel_of", "unit_of"]
+__all__ = ["Context", "Resolved", "count_of", "group", "month_of", "rel_of", "unit_of", "year_of_words"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class Context:
     last_day: date | None = None
     last_quarter: tuple[int, int] | None = None
     last_year: int | None = None
+    last_month: tuple[int, int] | None = None
 
     def tense(self, start: int, end: int) -> int:
         """-1 / +1 / 0: the tense around ``text[start:end]``."""
@@ -68,8 +69,12 @@ class Context:
             except ValueError:
                 return
             self.last_year = self.last_day.year
+            self.last_month = (self.last_day.year, self.last_day.month)
         elif m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
             self.last_quarter = (int(m.group(1)), int(m.group(2)))
+        elif m := re.fullmatch(r"(\d{4})-(\d\d)", value):
+            self.last_month = (int(m.group(1)), int(m.group(2)))
+            self.last_year = self.last_month[0]
         elif re.fullmatch(r"\d{4}", value):
             self.last_year = int(value)
 
@@ -124,3 +129,16 @@ def count_of(word: str | None, lex: Lexicon) -> float | None:
     if w in _ONE:
         return 1.0
     return parse_number(w, lex.lang)
+
+
+def year_of_words(text: str) -> int | None:
+    """``nineteen ninety-six`` -> 1996, ``two thousand and five`` -> 2005 (English)."""
+    words = text.casefold().replace("-", " ").split()
+    if words[:2] == ["two", "thousand"]:
+        rest = parse_number(" ".join(w for w in words[2:] if w != "and"), "en") if words[2:] else 0.0
+        return 2000 + int(rest) if rest is not None and rest < 100 else None
+    head = {"nineteen": 19, "twenty": 20}.get(words[0]) if words else None
+    rest = 0.0 if words[1:] == ["hundred"] else parse_number(" ".join(words[1:]), "en")
+    if head is None or rest is None or not 0 <= rest < 100:
+        return None
+    return head * 100 + int(rest)

@@ -50,10 +50,14 @@ def _alt(words: object) -> str:
 
 
 _YEAR = r"(?<![\d$€£¥.,])(?:1[0-9]\d\d|20\d\d)(?![\d%]|[.,]\d)"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?![\d:])"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?!\d|:\d)"
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _ONES = "one|two|three|four|five|six|seven|eight|nine"
 _TEENS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_YEARW = (
+    rf"(?:(?:nineteen|twenty)(?:-| )(?:(?:{_TENS})(?:(?:-| )(?:{_ONES}))?|{_TEENS}|hundred)|"
+    rf"two thousand(?:(?: and)? (?:{_ONES}|{_TEENS}))?)"
+)
 
 
 def _fragments(lex: Lexicon) -> dict[str, str]:
@@ -84,6 +88,7 @@ def _fragments(lex: Lexicon) -> dict[str, str]:
         "TENS": _TENS,
         "ONES": _ONES,
         "TEENS": _TEENS,
+        "YEARW": _YEARW,
     }
 
 
@@ -124,18 +129,22 @@ _RULES_EN: tuple[tuple[str, str], ...] = (
             r" (?:(?P<more>more) )?(?P<unit>%UNIT%)(?: or so)? (?P<ago>ago|earlier|later|from now|hence)"),
     ("in", r"(?<=\bin\s)(?P<num>%NUM%|an?) (?P<unit>days?|weeks?|months?|years?|hours?|minutes?)"
            r"(?! (?:of|ago|earlier|later|old|time)\b|')"),
+    ("qanaph", rf"(?P<det>the|its) (?P<year>%YEAR%) (?:(?P<adj>{_FIN_ADJ})[ -])*(?P<what>quarter|period)(?![\w-])"),
     ("qanaph", rf"(?P<det>the|this|that|its|last year's|a) (?:(?P<adj>{_FIN_ADJ})[ -])*"
-               r"(?P<what>quarter|period)(?! (?:of|in) (?:%YEAR%|fiscal))(?P<ago> a year (?:ago|earlier))?"),
+               r"(?P<what>quarter|period)(?! (?:of|in) (?:%YEAR%|fiscal))(?![\w-])"
+               r"(?P<ago> a year (?:ago|earlier)| last year| of last year)?"),
     ("qanaph", r"(?P<adj>year-ago|year-earlier|year-before)(?: (?P<what>quarter|period))?"),
+    ("yearword", r"(?:the year )?(?P<yw>%YEARW%)(?! (?:%UNIT%|people|dollars|troops|years)\b)(?!-)"),
     ("relunit", rf"(?:(?P<mod>%MOD%|earlier|later|sometime|around)(?:-| ))?(?P<rel>{_RELX}) "
                 r"(?P<unit>weekend|week|month|year|quarter|decade|century|fiscal year)(?![\w-])(?!'s? \d)"),
     ("relunit", r"(?P<mod>%MOD%|earlier|later|around) (?:in )?(?P<rel>the) "
                 r"(?P<unit>week|month|year|decade|century)(?![\w-])"),
-    ("relunit", r"(?P<rel>the) (?P<unit>weekend|year)(?! (?:before|after|earlier|ago)\b)(?![\w-])"),
+    ("relunit", r"(?P<rel>the) (?:(?P<full>full|entire|fiscal|current fiscal) )?(?P<unit>weekend|year)"
+                r"(?! (?:before|after|earlier|ago)\b)(?![\w-])"),
     ("relunit", r"(?:(?P<mod>around|by) )?(?P<unit>year)(?P<rel>-end| end|'s end)"),
     ("season", rf"(?:(?P<mod>%MOD%)(?:-| ))?(?:(?P<rel>{_RELX}|the) )?(?P<season>%SEASON%)"
                r"(?: (?:of )?(?P<year>%YEAR%))?"),
-    ("month", r"(?:(?P<mod>%MOD%)(?:-| ))?(?P<month>%MONTH%),?(?: of)? (?P<year>%YEAR%)"),
+    ("month", r"(?:(?P<mod>%MOD%)(?:-| ))?(?P<month>%MONTH%),?(?: of)? (?:(?P<year>%YEAR%)|(?P<yw>%YEARW%))"),
     ("month", rf"(?:(?P<mod>%MOD%)(?:-| ))?(?:(?P<rel>{_RELX}) )?(?P<month>%MONTH%)"
               rf"(?: (?:of )?(?P<relyear>{_RELX}) year)?"),
     ("weekday", rf"(?:(?P<mod>early|late|earlier|later|mid|until|since) )?(?:(?P<rel>{_RELX}) )?"
@@ -146,6 +155,7 @@ _RULES_EN: tuple[tuple[str, str], ...] = (
     ("set", r"(?:every|each|per) (?:(?P<num>%NUM%|other) )?(?P<unit>%UNIT%|%WD%|%MONTH%|%POD%)"),
     ("set", r"(?P<num>once|twice|thrice|%NUM% times) (?:a|an|per|each|every) (?P<unit>%UNIT%)"),
     ("set", r"(?P<wd>%WD%)s(?: (?P<pod>%POD%))?|(?P<wd2>%WD%) (?P<pod2>mornings|afternoons|evenings|nights)"),
+    ("set", r"(?P<adv>%SETW%)"),
     ("decade", r"(?:(?P<mod>%MOD%)(?:-| ))?(?:the )?(?:(?P<mod2>early|mid|late)(?:-| ))?"
                r"(?:(?P<dec>(?:1[0-9]|20)\d0)'?s|'(?P<dec2>\d0)s|(?P<decw>twenties|thirties|forties|fifties|"
                r"sixties|seventies|eighties|nineties))"),
@@ -155,24 +165,21 @@ _RULES_EN: tuple[tuple[str, str], ...] = (
                 r"twentieth|twenty-first)) century"),
     ("year", r"(?:the )?(?P<pre>fiscal year|fiscal|calendar year|calendar|financial year|model year|FY) ?"
              r"(?P<year>%YEAR%|'\d\d)"),
-    ("yearword", r"(?:the year )?(?P<yw>(?:nineteen|twenty)(?:-| )(?:(?:%TENS%)(?:(?:-| )(?:%ONES%))?|"
-                 r"%TEENS%|hundred)|two thousand(?:(?: and)? (?:%ONES%|%TEENS%))?)"
-                 r"(?! (?:%UNIT%|people|dollars|troops|years)\b)(?!-)"),
     ("year", r"(?:(?P<mod>%MOD%)(?:-| ))?(?P<year>%YEAR%)"),
-    ("duration", rf"(?:(?P<approx0>%APPROX%) )?(?:(?P<det>the|each of the|all|another) )?"
-                 rf"(?:(?P<rel>past|last|next|first|coming|latest|previous|final|preceding|remaining|"
-                 rf"year-earlier|initial|prior|following|same|full|entire) )?(?:(?P<approx>%APPROX%) )?"
+    ("duration", r"(?:(?P<approx0>%APPROX%) )?(?:(?P<det>the|each of the|all|another) )?"
+                 r"(?:(?P<rel>past|last|next|first|coming|latest|previous|final|preceding|remaining|"
+                 r"year-earlier|initial|prior|following|same|full|entire) )?(?:(?P<approx>%APPROX%) )?"
                  r"(?P<num>%NUM%|an?|a few|several|a couple of|a couple|couple of|many|some|few|"
                  r"a number of)(?P<frac> and a half| \d/\d|½| to %NUM%| or %NUM%)? "
                  r"(?:(?P<more>more|additional|further|extra|consecutive|straight|full|long|trading|"
                  r"business|working|calendar) )?(?P<unit>%UNIT%)(?P<orso> or so| and a half)?(?![\w-])"),
     ("duration", r"(?P<num>%NUM%|\d+(?:\.\d+)?)-(?P<unit>second|minute|hour|day|night|week|month|quarter|"
-                 r"year|decade|century)(?:-(?:old|long))?(?![\w-])"),
+                 r"year|decade|century)(?:-long)?(?![\w-])"),
     ("fuzzy", r"(?:(?P<det>the|these) )?(?:(?P<fz>recent|coming|past|last|next|previous|early|ensuing|"
               r"following|intervening|subsequent) )?(?:(?P<few>few|several|couple of) )?"
               r"(?P<unit>years|months|weeks|days|decades|centuries|quarters)(?P<ahead> ahead| to come)?"
               r"(?: (?:or|and) (?P<unit2>years|months|weeks|days))?"),
-    ("ref", r"(?P<ref>%REF%)"),
+    ("ref", r"(?P<ref>%REF%)(?! (?:%NUM%|an?|few|several|couple|many|some|decade|century)\b)(?!-)"),
 )
 
 

@@ -11,8 +11,7 @@ import logging
 import re
 
 from storyline.understand.timex_calendar import fmt, quarter_of, shift, weekend_of
-from storyline.understand.timex_context import Context, Resolved, group, rel_of
-from storyline.understand.timex_numbers import parse_number
+from storyline.understand.timex_context import Context, Resolved, group, rel_of, year_of_words
 
 __all__ = ["PERIOD_HANDLERS"]
 
@@ -31,8 +30,7 @@ _DECADE_WORDS = {
 _CENTURY_WORDS = {
     w: i + 1
     for i, w in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first".split()
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first"]
     )
 }
 _YEAR_AFTER_NOT = re.compile(r"^\s*(?:%|percent|per cent|[a-z]+s\b(?<!\bas)(?<!\bis)(?<!\bwas)(?<!\bhas))")
@@ -51,6 +49,19 @@ def _unit(m: re.Match[str], ctx: Context) -> str | None:
     return code
 
 
+def _anaphoric(rel: str, unit: str, ctx: Context) -> Resolved | None:
+    """``that year``, ``the following month``: relative to the last year or month the text named."""
+    step = {"that": 0, "the same": 0, "the following": 1, "following": 1, "the previous": -1}.get(rel)
+    if step is None:
+        return None
+    if unit == "Y" and ctx.last_year:
+        return "DATE", f"{ctx.last_year + step:04d}"
+    if unit == "M" and ctx.last_month:
+        year, month = divmod(ctx.last_month[0] * 12 + ctx.last_month[1] - 1 + step, 12)
+        return "DATE", f"{year:04d}-{month + 1:02d}"
+    return None if rel == "that" else ("DATE", "") if ctx.anchor is None else None
+
+
 def _relunit(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit = _unit(m, ctx)
     rel = group(m, "rel") or ""
@@ -61,10 +72,10 @@ def _relunit(m: re.Match[str], ctx: Context) -> Resolved | None:
     if rel == "the" and unit == "Y" and not group(m, "mod"):
         if re.match(r"\s+(?:ended|ending|ends|to date)\b", ctx.after(m.end())):
             return "DURATION", "P1Y"
-    if rel == "that":
-        if unit == "Y" and ctx.last_year:
-            return "DATE", f"{ctx.last_year:04d}"
-        return None
+    if rel in ("that", "the same", "the following", "following", "the previous") and unit in ("Y", "M"):
+        found = _anaphoric(rel, unit, ctx)
+        if found is not None or rel == "that":
+            return found
     offset = rel_of(rel, ctx.lex)
     if offset is None:
         return None
@@ -140,19 +151,22 @@ def _qanaph(m: re.Match[str], ctx: Context) -> Resolved | None:
     adj, what, det = group(m, "adj") or "", group(m, "what"), group(m, "det") or ""
     year_ago = adj in ("year-ago", "year-earlier", "year-before") or bool(group(m, "ago"))
     year_ago = year_ago or det == "last year's"
-    if what == "period" and not adj and not year_ago:
+    if (what == "period" or det == "a") and not adj and not year_ago:
         return None
     if what is None and not year_ago:
         return None
-    if ctx.anchor is None:
+    named_year = group(m, "year")
+    if ctx.anchor is None and not named_year:
         return "DATE", ""
     if ctx.last_quarter:
         year, qn = ctx.last_quarter
-    elif what is None and not ctx.last_quarter:
-        return "DATE", f"{ctx.anchor.year - 1:04d}"
+    elif ctx.anchor is None or (what is None and not ctx.last_quarter):
+        return ("DATE", f"{int(named_year):04d}") if named_year else ("DATE", f"{ctx.anchor.year - 1:04d}")  # type: ignore[union-attr]
     else:
         previous = shift(ctx.anchor, -1 if adj != "current" else 0, "Q")
         year, qn = previous.year, quarter_of(previous)
+    if named_year:
+        return "DATE", f"{int(named_year):04d}-Q{qn}"
     return "DATE", f"{year - 1 if year_ago else year:04d}-Q{qn}"
 
 
@@ -183,15 +197,8 @@ def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 def _yearword(m: re.Match[str], ctx: Context) -> Resolved | None:
-    words = (group(m, "yw") or "").replace("-", " ").split()
-    if words[:2] == ["two", "thousand"]:
-        rest = parse_number(" ".join(words[2:]).replace("and ", ""), "en") if words[2:] else 0
-        return ("DATE", f"{2000 + int(rest):04d}") if rest is not None else None
-    head = {"nineteen": 19, "twenty": 20}.get(words[0])
-    rest = 0.0 if words[1:] == ["hundred"] else parse_number(" ".join(words[1:]), "en")
-    if head is None or rest is None or not 0 <= rest < 100:
-        return None
-    return "DATE", f"{head * 100 + int(rest):04d}"
+    year = year_of_words(group(m, "yw") or "")
+    return ("DATE", f"{year:04d}") if year else None
 
 
 def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:

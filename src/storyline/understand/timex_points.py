@@ -13,7 +13,7 @@ import re
 from datetime import date, timedelta
 
 from storyline.understand.timex_calendar import fmt, month_near, resolve_weekday
-from storyline.understand.timex_context import Context, Resolved, group, month_of, rel_of
+from storyline.understand.timex_context import Context, Resolved, group, month_of, rel_of, year_of_words
 
 __all__ = ["POINT_HANDLERS"]
 
@@ -95,7 +95,7 @@ def _month(m: re.Match[str], ctx: Context) -> Resolved | None:
     month = month_of(month_word, ctx.lex)
     if month is None or not _english_capital(month_word, ctx):
         return None
-    year = _year_of(group(m, "year"))
+    year = _year_of(group(m, "year")) or year_of_words(group(m, "yw") or "")
     if year is not None:
         return "DATE", f"{year:04d}-{month:02d}"
     rel, relyear, mod = group(m, "rel"), group(m, "relyear"), group(m, "mod")
@@ -197,7 +197,7 @@ def _clock(m: re.Match[str], ctx: Context) -> Resolved | None:
         minute = int(m.group("minute") or 0) if "minute" in names else 0
         ampm = (group(m, "ampm") or "") if "ampm" in names else ""
         pm = ampm.startswith("p") or (group(m, "pod") or "") in ("afternoon", "evening")
-        if hour > 12 or hour == 0 and ampm:
+        if hour > 12 or (hour == 0 and ampm):
             return None
         hour = hour % 12 + (12 if pm else 0)
     day = _clock_day(m, ctx)

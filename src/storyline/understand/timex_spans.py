@@ -103,7 +103,7 @@ def _fuzzy(m: re.Match[str], ctx: Context) -> Resolved | None:
     if not (fz or few or group(m, "ahead")):
         if det or unit in ("D", "Q", "H") or re.search(r"\b(?:for|in|over|within)\s*$", ctx.before(m.start())) is None:
             return None
-    if fz == "recent" and unit == "Y" and not few:
+    if fz in ("recent", "past") and unit == "Y" and not few and det is None:
         return "DATE", "PAST_REF"
     return "DURATION", duration_value(None, unit)
 
@@ -116,6 +116,8 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
     sign = -1 if word in ctx.lex.ago or word in ("ago", "earlier", "before") else 1
     amount = count_of(group(m, "num"), ctx.lex)
     if amount is None:
+        if word in ("earlier", "later"):
+            return "DURATION", duration_value(None, unit)
         return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF"
     if ctx.anchor is None:
         return "DATE", ""

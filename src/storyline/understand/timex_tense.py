@@ -21,53 +21,37 @@ _BOUNDARY = re.compile(r"[.;:!?\n\"“”«»()]|\s[–—-]\s")
 
 _FUTURE = {
     "en": frozenset(
-        "will shall won't 'll going gonna scheduled expected expects expect plans plan planned intends "
-        "intend due upcoming next would wouldn't hopes hope aims aim set slated poised later tomorrow "
-        "until coming".split()
+        ["will", "shall", "won't", "'ll", "going", "gonna", "scheduled", "expected", "expects", "expect", "plans", "plan", "planned", "intends", "intend", "due", "upcoming", "next", "would", "wouldn't", "hopes", "hope", "aims", "aim", "set", "slated", "poised", "later", "tomorrow", "until", "coming"]
     ),
     "de": frozenset(
-        "wird werden wirst werde soll sollen sollte sollten will wollen plant planen geplant "
-        "kommenden kommende nächsten nächste bis morgen voraussichtlich dürfte dürften".split()
+        ["wird", "werden", "wirst", "werde", "soll", "sollen", "sollte", "sollten", "will", "wollen", "plant", "planen", "geplant", "kommenden", "kommende", "nächsten", "nächste", "bis", "morgen", "voraussichtlich", "dürfte", "dürften"]
     ),
     "fr": frozenset(
-        "va vont sera seront aura auront devrait devraient doit doivent prévu prévue prévus "
-        "prochain prochaine demain jusqu'à compte comptent".split()
+        ["va", "vont", "sera", "seront", "aura", "auront", "devrait", "devraient", "doit", "doivent", "prévu", "prévue", "prévus", "prochain", "prochaine", "demain", "jusqu'à", "compte", "comptent"]
     ),
     "es": frozenset(
-        "va van será serán habrá prevé prevén previsto prevista próximo próxima mañana hasta "
-        "planea planean debe deben deberá".split()
+        ["va", "van", "será", "serán", "habrá", "prevé", "prevén", "previsto", "prevista", "próximo", "próxima", "mañana", "hasta", "planea", "planean", "debe", "deben", "deberá"]
     ),
 }
 _PAST = {
     "en": frozenset(
-        "said told was were had did met made took gave went came saw got found left began brought held "
-        "fell rose won lost paid sold bought sent spent hit struck led fled thought knew became ran "
-        "wrote spoke broke chose drove flew grew threw stood sat quit ago last earlier yesterday "
-        "killed died agreed reported announced wasn't weren't hadn't didn't been felt kept "
-        "meant heard shot slid sank sought taught".split()
+        ["said", "told", "was", "were", "had", "did", "met", "made", "took", "gave", "went", "came", "saw", "got", "found", "left", "began", "brought", "held", "fell", "rose", "won", "lost", "paid", "sold", "bought", "sent", "spent", "hit", "struck", "led", "fled", "thought", "knew", "became", "ran", "wrote", "spoke", "broke", "chose", "drove", "flew", "grew", "threw", "stood", "sat", "quit", "ago", "last", "earlier", "yesterday", "killed", "died", "agreed", "reported", "announced", "wasn't", "weren't", "hadn't", "didn't", "been", "felt", "kept", "meant", "heard", "shot", "slid", "sank", "sought", "taught"]
     ),
     "de": frozenset(
-        "hatte hatten war waren wurde wurden sagte sagten erklärte erklärten hat haben ist sind "
-        "teilte teilten kam kamen gab ging gingen traf trafen fand fanden gestern vergangenen "
-        "letzten zuvor".split()
+        ["hatte", "hatten", "war", "waren", "wurde", "wurden", "sagte", "sagten", "erklärte", "erklärten", "hat", "haben", "ist", "sind", "teilte", "teilten", "kam", "kamen", "gab", "ging", "gingen", "traf", "trafen", "fand", "fanden", "gestern", "vergangenen", "letzten", "zuvor"]
     ),
     "fr": frozenset(
-        "a ont avait avaient était étaient fut furent été dit hier dernier dernière passé "
-        "eu fait pris".split()
+        ["a", "ont", "avait", "avaient", "était", "étaient", "fut", "furent", "été", "dit", "hier", "dernier", "dernière", "passé", "eu", "fait", "pris"]
     ),
     "es": frozenset(
-        "dijo dijeron fue fueron ha han había habían era eran hizo hicieron ayer pasado "
-        "pasada anterior estuvo tuvo".split()
+        ["dijo", "dijeron", "fue", "fueron", "ha", "han", "había", "habían", "era", "eran", "hizo", "hicieron", "ayer", "pasado", "pasada", "anterior", "estuvo", "tuvo"]
     ),
 }
 _NOT_PAST_ED = frozenset(
-    "need indeed speed proceed exceed succeed feed bed red united limited based scheduled expected "
-    "planned proposed related interested concerned hundred shed seed breed creed greed weed "
-    "embed naked wicked sacred kindred deed bleed steed tied supposed".split()
+    ["need", "indeed", "speed", "proceed", "exceed", "succeed", "feed", "bed", "red", "united", "limited", "based", "scheduled", "expected", "planned", "proposed", "related", "interested", "concerned", "hundred", "shed", "seed", "breed", "creed", "greed", "weed", "embed", "naked", "wicked", "sacred", "kindred", "deed", "bleed", "steed", "tied", "supposed"]
 )
 _NOT_VERB_AFTER_TO = frozenset(
-    "the a an his her its their this that these those some any all our my your be date power "
-    "office court jail prison hospital war".split()
+    ["the", "a", "an", "his", "her", "its", "their", "this", "that", "these", "those", "some", "any", "all", "our", "my", "your", "be", "date", "power", "office", "court", "jail", "prison", "hospital", "war"]
 )
 
 
