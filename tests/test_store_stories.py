@@ -58,7 +58,7 @@ def _batch() -> Batch:
                 last_seen_at=T0 + timedelta(days=1),
                 storyline_id="l1",
             ),
-        ),  # fmt: skip
+        ),
         story_states={"s1": b"state1", "s2": b"state2"},
         storylines=(Storyline("l1", label="Nato line", n_articles=4, first_seen_at=T0),),
     )

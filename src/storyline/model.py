@@ -126,6 +126,7 @@ class Entity:
     languages: tuple[str, ...] = ()
     first_seen_at: datetime | None = None
     last_seen_at: datetime | None = None
+    n_mentions: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,8 @@ class Batch:
 
     ``vectors`` maps an article id to ``(embedder name, float32 bytes)``; ``story_states`` maps a story
     id to the assigner's opaque, versioned state (centroid, profile...), which the store keeps as is.
+    ``entities`` are upserted whole (aliases, counts, first/last seen); the facts of an article
+    (mentions, quotes, time mentions, figures) are written once, with the article.
     """
 
     articles: tuple[Article, ...] = ()
@@ -244,3 +247,8 @@ class Batch:
     story_states: Mapping[str, bytes] = field(default_factory=dict)
     storylines: tuple[Storyline, ...] = ()
     events: tuple[StoryEvent, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    time_mentions: tuple[TimeMention, ...] = ()
+    figures: tuple[Figure, ...] = ()

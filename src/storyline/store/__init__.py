@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from storyline.model import Article, Batch, RawDoc, Rejection, Story, StoryEvent, Storyline
+from storyline.model import (
+    Article,
+    Batch,
+    Entity,
+    Figure,
+    Mention,
+    Quote,
+    RawDoc,
+    Rejection,
+    Story,
+    StoryEvent,
+    Storyline,
+    TimeMention,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +56,16 @@ class SearchHit:
     rank: float
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """Everything the understanding stage found in one article, in text order."""
+
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    time_mentions: tuple[TimeMention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
 @runtime_checkable
 class StoryWriter(Protocol):
     """What the pipeline writes through. ``write_batch`` is one transaction, idempotent on ``Article.id``."""
@@ -67,6 +90,10 @@ class StoryWriter(Protocol):
 
     def clear_stories(self) -> None:
         """Forget every story and storyline decision (for ``storyline rebuild``); articles stay."""
+        ...
+
+    def iter_entities(self) -> Iterator[Entity]:
+        """Every entity in the order created (the canonicaliser's alias table)."""
         ...
 
     def close(self) -> None: ...
@@ -114,6 +141,31 @@ class StoryReader(Protocol):
 
     def story_events(self, story_id: str) -> list[StoryEvent]: ...
 
+    def list_entities(self, *, type: str | None = None, limit: int = 50, offset: int = 0) -> list[Entity]:
+        """Entities, most mentioned first."""
+        ...
+
+    def get_entity(self, entity_id: str) -> Entity | None: ...
+
+    def find_entities(self, name: str, *, limit: int = 10) -> list[Entity]:
+        """Entities named ``name`` or with ``name`` among their aliases (case-insensitive)."""
+        ...
+
+    def list_quotes(
+        self,
+        *,
+        speaker_entity_id: str | None = None,
+        speaker: str | None = None,
+        story_id: str | None = None,
+        article_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Quote]:
+        """Quotes in reporting order (undated articles last), filtered as asked."""
+        ...
+
+    def article_facts(self, article_id: str) -> ArticleFacts: ...
+
     def stats(self) -> dict[str, object]:
         """``n_articles``, ``n_originals``, ``n_duplicates``, ``n_rejections``, ``n_raws``;
         ``by_language``, ``by_source``, ``by_agency`` (counts, ``"unknown"`` for None, largest first);
@@ -133,4 +185,13 @@ class Store(StoryWriter, StoryReader, Protocol):
 from storyline.store.memory import MemoryStore  # noqa: E402
 from storyline.store.sqlite import SqliteStore  # noqa: E402
 
-__all__ = ["ArticleFilter", "MemoryStore", "SearchHit", "SqliteStore", "Store", "StoryReader", "StoryWriter"]
+__all__ = [
+    "ArticleFacts",
+    "ArticleFilter",
+    "MemoryStore",
+    "SearchHit",
+    "SqliteStore",
+    "Store",
+    "StoryReader",
+    "StoryWriter",
+]

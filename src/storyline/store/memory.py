@@ -20,6 +20,7 @@ from types import MappingProxyType
 from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store.memory_facts import MemoryFactStore
 from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.query import parse_query, term_words, tokenize
 
@@ -42,7 +43,7 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _utc(value)
 
 
-class MemoryStore(MemoryStoryStore):
+class MemoryStore(MemoryStoryStore, MemoryFactStore):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
     def __init__(self) -> None:
@@ -54,6 +55,7 @@ class MemoryStore(MemoryStoryStore):
         self._minhashes: dict[str, tuple[str, bytes]] = {}
         self._tokens: dict[str, tuple[list[str], list[Token]]] = {}
         self._init_stories()
+        self._init_facts()
 
     def __repr__(self) -> str:
         return f"MemoryStore(<{len(self._articles)} articles>)"
@@ -92,6 +94,7 @@ class MemoryStore(MemoryStoryStore):
             for rejection in rejections:
                 self._upsert_rejection(rejection)
             self._write_stories(batch)
+            self._write_facts(batch)
 
     def _upsert_rejection(self, rejection: Rejection) -> None:
         key = (rejection.origin, rejection.stage, rejection.reason)

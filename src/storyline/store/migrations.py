@@ -138,9 +138,73 @@ CREATE INDEX story_events_subject ON story_events(subject_id);
 CREATE INDEX story_events_object ON story_events(object_id);
 """
 
+_FACTS = """
+CREATE TABLE entities (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    languages TEXT NOT NULL DEFAULT '[]',
+    n_mentions INTEGER NOT NULL DEFAULT 0,
+    first_seen_at TEXT,
+    last_seen_at TEXT
+);
+CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+CREATE INDEX entities_n_mentions ON entities(n_mentions);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    type TEXT NOT NULL,
+    entity_id TEXT,
+    PRIMARY KEY (article_id, start, end)
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    cue TEXT NOT NULL DEFAULT '',
+    speaker TEXT,
+    speaker_entity_id TEXT,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    language TEXT,
+    UNIQUE (article_id, start, end)
+);
+CREATE INDEX quotes_speaker_entity ON quotes(speaker_entity_id);
+CREATE TABLE time_mentions (
+    article_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    anchor TEXT,
+    is_event INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, start, end)
+);
+CREATE TABLE figures (
+    article_id TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT,
+    counts TEXT,
+    PRIMARY KEY (article_id, start, end)
+);
+"""
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_articles", _ARTICLES),
     ("0002_stories", _STORIES),
+    ("0003_facts", _FACTS),
 ]
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

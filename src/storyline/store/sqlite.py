@@ -25,6 +25,7 @@ from storyline.errors import StoreError
 from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
 from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
@@ -58,7 +59,7 @@ _UPSERT_REJECTION = (
 )
 
 
-class SqliteStore(stories.SqliteStoryReads):
+class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
     ``readonly=True`` opens an existing, fully migrated database for reading only (no writer
@@ -186,6 +187,7 @@ class SqliteStore(stories.SqliteStoryReads):
             writer.executemany(_INSERT_MINHASH, minhashes)
             writer.executemany(_UPSERT_REJECTION, rejections)
             stories.write_stories(writer, batch)
+            facts.write_facts(writer, batch)
 
         self._transaction(write)
         LOGGER.debug(
