@@ -136,11 +136,21 @@ def _default_tagger(text: str, dct: datetime | None) -> Sequence[TimeMention]:
     return find_time_mentions(text, article_id="", published_at=dct, language="en")
 
 
-def score_documents(docs: Sequence[GoldDoc], tagger: Tagger = _default_tagger) -> dict[str, Any]:
-    """The TempEval-3 metrics of ``tagger`` over ``docs`` (see the module docstring)."""
+def score_documents(
+    docs: Sequence[GoldDoc],
+    tagger: Tagger = _default_tagger,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The TempEval-3 metrics of ``tagger`` over ``docs`` (see the module docstring).
+
+    ``progress(done, total)`` is called after each document.
+    """
     n_gold = n_pred = strict = relaxed = value = kind = 0
     started = time.perf_counter()
-    for doc in docs:
+    for done, doc in enumerate(docs, 1):
+        if progress is not None:
+            progress(done - 1, len(docs))
         pred = list(tagger(doc.text, doc.dct))
         n_gold += len(doc.timexes)
         n_pred += len(pred)
@@ -150,6 +160,8 @@ def score_documents(docs: Sequence[GoldDoc], tagger: Tagger = _default_tagger) -
             relaxed += 1
             value += g.value == p.value
             kind += g.type == p.type
+        if progress is not None:
+            progress(done, len(docs))
     seconds = time.perf_counter() - started
     result: dict[str, Any] = {"n_docs": len(docs), "n_gold": n_gold, "n_pred": n_pred}
     for name, hits in (("strict", strict), ("relaxed", relaxed), ("value", value), ("type", kind)):
@@ -165,10 +177,14 @@ def score_documents(docs: Sequence[GoldDoc], tagger: Tagger = _default_tagger) -
     return result
 
 
-def evaluate_timex(path: Path, *, split: str = "all") -> dict[str, Any]:
+def evaluate_timex(
+    path: Path, *, split: str = "all", progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
     """Score ``find_time_mentions`` (English) on a TempEval-3 JSONL file.
 
     Returns ``n_docs``, ``n_gold``, ``n_pred``, ``strict_f1``, ``relaxed_f1``, ``value_f1``,
-    ``type_f1`` plus the precision and recall of each and ``ms_per_doc``.
+    ``type_f1`` plus the precision and recall of each, ``split`` and ``ms_per_doc``.
     """
-    return score_documents(list(read_timex_docs(path, split=split)))
+    result = score_documents(list(read_timex_docs(path, split=split)), progress=progress)
+    result["split"] = split
+    return result

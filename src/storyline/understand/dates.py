@@ -25,12 +25,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Literal, cast
 
 from storyline.model import TimeMention
 from storyline.understand.dates_event import is_event_date
+from storyline.understand.dates_fallback import absolute_dates
+from storyline.understand.timex_calendar import NEAREST
 from storyline.understand.timex_context import Context, Resolved
-from storyline.understand.timex_grammar import grammar_for
+from storyline.understand.timex_grammar import Rule, grammar_for
 from storyline.understand.timex_periods import PERIOD_HANDLERS
 from storyline.understand.timex_points import POINT_HANDLERS
 from storyline.understand.timex_spans import SPAN_HANDLERS
@@ -42,9 +45,10 @@ LOGGER = logging.getLogger(__name__)
 Handler = Callable[[re.Match[str], Context], Resolved | None]
 _HANDLERS: dict[str, Handler] = {**POINT_HANDLERS, **PERIOD_HANDLERS, **SPAN_HANDLERS}
 _TYPES = ("DATE", "TIME", "DURATION", "SET")
+TimexType = Literal["DATE", "TIME", "DURATION", "SET"]
 MAX_TEXT_CHARS = 2_000_000
-WEEKDAY_DEFAULT_DIRECTION = -1
-"""A weekday with no tense cue: -1 the latest on or before the anchor, 0 the anchor's week."""
+WEEKDAY_DEFAULT_DIRECTION = NEAREST
+"""A weekday with no tense cue: the one nearest the anchor (three days either way; ties go back)."""
 _NO_MEMORY = frozenset({"ago", "qanaph"})  # values derived from the memory must not feed it
 
 
@@ -57,12 +61,19 @@ def _anchor_day(published_at: datetime | None) -> datetime | None:
 
 
 def find_time_mentions(
-    text: str, *, article_id: str, published_at: datetime | None, language: str | None
+    text: str,
+    *,
+    article_id: str,
+    published_at: datetime | None,
+    language: str | None,
+    reference: bool = False,
 ) -> list[TimeMention]:
     """Every time expression of ``text`` in order, with its TIMEX3 type and value.
 
     ``published_at`` anchors relative expressions (``None``: only absolute values); ``language``
-    picks the grammar (``en``, ``de``, ``fr``, ``es``; anything else reads as English).
+    picks the grammar (``en``, ``de``, ``fr``, ``es``; anything else reads as English, and its full
+    dates are read with dateparser, see ``dates_fallback``).
+    ``reference=True`` scans the slow way (every rule at every word), for tests of the fast scan.
     """
     if not text:
         return []
@@ -72,14 +83,11 @@ def find_time_mentions(
     ctx = Context(text[:MAX_TEXT_CHARS], grammar.lexicon, anchor, WEEKDAY_DEFAULT_DIRECTION)
     anchor_iso = anchor.isoformat() if anchor else None
     mentions: list[TimeMention] = []
-    pos = 0
-    while (m := grammar.combined.search(ctx.text, pos)) is not None:
-        rule = grammar.rules[int((m.lastgroup or "r0")[1:])]
-        sub = rule.regex.fullmatch(ctx.text, m.start(), m.end()) or rule.regex.match(ctx.text, m.start())
-        resolved = _HANDLERS[rule.kind](sub, ctx) if sub is not None else None
+
+    def accept(rule: Rule, m: re.Match[str]) -> int | None:
+        resolved = _HANDLERS[rule.kind](m, ctx)
         if resolved is None or resolved[0] not in _TYPES:
-            pos = m.start() + 1
-            continue
+            return None
         kind, value = resolved
         start, end = m.start(), m.end()
         if kind in ("DATE", "TIME") and rule.kind not in _NO_MEMORY:
@@ -90,12 +98,45 @@ def find_time_mentions(
                 start=start,
                 end=end,
                 text=text[start:end],
-                type=kind,  # type: ignore[arg-type]
+                type=cast(TimexType, kind),
                 value=value,
                 anchor=anchor_iso,
                 is_event=is_event_date(ctx.text, start, end, kind, value, grammar.lexicon.lang),
             )
         )
-        pos = max(end, m.start() + 1)
+        return end
+
+    (grammar.scan_reference if reference else grammar.scan)(ctx.text, accept)
+    code = _language_code(language)
+    if code and code != grammar.lexicon.lang:
+        mentions = _with_fallback(mentions, ctx.text, code, anchor, article_id)
     LOGGER.debug("dates: %s: %d time mentions", article_id, len(mentions))
     return mentions
+
+
+def _language_code(language: str | None) -> str | None:
+    return (language or "").split("-")[0].split("_")[0].casefold() or None
+
+
+def _with_fallback(
+    mentions: list[TimeMention], text: str, language: str, anchor: date | None, article_id: str
+) -> list[TimeMention]:
+    """Add the full dates dateparser reads in a language the grammar does not know (they replace
+    what the English grammar found inside them, such as the year of ``17 febbraio 2021``)."""
+    added = [
+        TimeMention(
+            article_id=article_id,
+            start=start,
+            end=end,
+            text=text[start:end],
+            type="DATE",
+            value=value,
+            anchor=anchor.isoformat() if anchor else None,
+            is_event=is_event_date(text, start, end, "DATE", value, language),
+        )
+        for start, end, value in absolute_dates(text, language, anchor)
+    ]
+    if not added:
+        return mentions
+    kept = [m for m in mentions if not any(a.start < m.end and m.start < a.end for a in added)]
+    return sorted([*kept, *added], key=lambda m: m.start)

@@ -18,22 +18,31 @@ from __future__ import annotations
 import logging
 import re
 
+from storyline.understand.timex_lexicon import words
+
 __all__ = ["REPORTING_VERBS", "is_event_date"]
 
 LOGGER = logging.getLogger(__name__)
 
 REPORTING_VERBS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        ["said", "says", "say", "told", "tells", "announced", "announces", "stated", "added", "reported", "confirmed", "declared", "explained", "warned", "insisted", "noted", "wrote", "tweeted", "argued", "claimed", "denied", "stressed", "acknowledged", "admitted", "urged", "disclosed", "revealed", "indicated", "commented", "remarked", "replied", "responded", "asserted", "maintained", "predicted", "estimated", "cautioned"]
+    "en": words(
+        "said says say told tells announced announces stated added reported confirmed declared "
+        "explained warned insisted noted wrote tweeted argued claimed denied stressed acknowledged "
+        "admitted urged disclosed revealed indicated commented remarked replied responded asserted "
+        "maintained predicted estimated cautioned"
     ),
-    "de": frozenset(
-        ["sagte", "sagten", "sagt", "erklärte", "erklärten", "erklärt", "betonte", "betonten", "teilte", "teilten", "berichtete", "meldete", "meldeten", "warnte", "warnten", "kündigte", "kündigten", "verkündete", "bestätigte", "bestätigten", "sagt'", "so"]
+    "de": words(
+        "sagte sagten sagt erklärte erklärten erklärt betonte betonten teilte teilten berichtete "
+        "meldete meldeten warnte warnten kündigte kündigten verkündete bestätigte bestätigten sagt' "
+        "so"
     ),
-    "fr": frozenset(
-        ["déclaré", "dit", "indiqué", "annoncé", "affirmé", "expliqué", "souligné", "précisé", "estimé", "assuré", "averti", "confirmé", "rapporté", "déclarait", "déclare", "affirme", "indique", "annonce"]
+    "fr": words(
+        "déclaré dit indiqué annoncé affirmé expliqué souligné précisé estimé assuré averti confirmé "
+        "rapporté déclarait déclare affirme indique annonce"
     ),
-    "es": frozenset(
-        ["dijo", "declaró", "afirmó", "anunció", "señaló", "indicó", "explicó", "aseguró", "informó", "advirtió", "confirmó", "dice", "afirma", "señala", "asegura"]
+    "es": words(
+        "dijo declaró afirmó anunció señaló indicó explicó aseguró informó advirtió confirmó dice "
+        "afirma señala asegura"
     ),
 }
 _PUBLISHED = re.compile(r"\b(?:published|updated|posted|veröffentlicht|aktualisiert|publié|mis à jour|"

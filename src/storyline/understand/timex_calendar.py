@@ -23,7 +23,8 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-TENSE_REACH_MONTHS = 6
+TENSE_REACH_MONTHS = 8
+NEAREST = 3
 """How far (in months) a past or future tense may move a month or date away from the nearest one."""
 
 
@@ -85,11 +86,15 @@ def resolve_weekday(anchor: date, weekday: int, direction: int) -> date:
     """The ``weekday`` (0 = Monday) nearest ``anchor``.
 
     ``direction`` -1: the latest one on or before the anchor; +1: the first on or after it;
-    0: the one in the anchor's ISO week; -2 / +2: strictly before / strictly after (``last``/``next``).
+    0: the one in the anchor's ISO week; -2 / +2: strictly before / strictly after (``last``/``next``);
+    ``NEAREST`` (3): the nearest one, within three days either way.
     """
     delta = weekday - anchor.weekday()
     if direction == 0:
         return anchor + timedelta(days=delta)
+    if direction == NEAREST:
+        ahead = delta % 7
+        return anchor + timedelta(days=ahead if ahead < 4 else ahead - 7)
     if direction in (-1, -2):
         back = (-delta) % 7
         if back == 0 and direction == -2:
@@ -141,3 +146,23 @@ def month_near(anchor: date, month: int, day: int | None, direction: int) -> dat
         if abs(nearest_side[0]) <= TENSE_REACH_MONTHS * scale:
             return nearest_side[1]
     return best[1]
+
+
+def nearest_date(anchor: date, candidates: list[date], direction: int, reach_months: float = 12) -> date:
+    """Of ``candidates`` (a yearly event in consecutive years), the one ``direction`` points to.
+
+    -2 / +2: the latest strictly before / the first strictly after the anchor; otherwise the nearest,
+    moved to the tense's side (-1 past, +1 future) when that one is within ``reach_months``.
+    """
+    if direction == -2:
+        return max((d for d in candidates if d < anchor), default=min(candidates))
+    if direction == 2:
+        return min((d for d in candidates if d > anchor), default=max(candidates))
+    best = min(candidates, key=lambda d: (abs((d - anchor).days), d > anchor))
+    if direction in (-1, 1) and (best - anchor).days * direction < 0:
+        side = [d for d in candidates if (d - anchor).days * direction >= 0]
+        if side:
+            other = min(side, key=lambda d: abs((d - anchor).days))
+            if abs((other - anchor).days) <= reach_months * 30.44:
+                return other
+    return best

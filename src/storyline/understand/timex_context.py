@@ -16,7 +16,17 @@ from storyline.understand.timex_lexicon import Lexicon
 from storyline.understand.timex_numbers import parse_number
 from storyline.understand.timex_tense import tense_near
 
-__all__ = ["Context", "Resolved", "count_of", "group", "month_of", "rel_of", "unit_of", "year_of_words"]
+__all__ = [
+    "Context",
+    "Resolved",
+    "count_of",
+    "group",
+    "month_of",
+    "rel_of",
+    "rel_word",
+    "unit_of",
+    "year_of_words",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +40,10 @@ _FUZZY = frozenset(
 _COUPLE = frozenset({"a couple of", "a couple", "couple of", "couple"})
 _ONE = frozenset({"a", "an", "one", "ein", "eine", "einen", "einem", "einer", "un", "une", "una", "uno"})
 _SPACES = re.compile(r"\s+")
+_DETERMINERS = frozenset(
+    {"", "this", "current", "same", "the", "im", "des", "der", "dem", "la", "le", "l'", "l’", "les", "el",
+     "en", "au", "du", "del"}
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -112,9 +126,14 @@ def rel_of(word: str | None, lex: Lexicon) -> int | None:
         return -1
     if w in lex.next or w in ("next", "coming", "following"):
         return 1
-    if w in lex.this or w in ("", "this", "current", "same", "the"):
+    if w in lex.this or w in _DETERMINERS:
         return 0
     return None
+
+
+def rel_word(m: re.Match[str]) -> str | None:
+    """The relative word of a match: ``rel2`` (after the noun: ``mardi dernier``) else ``rel``."""
+    return group(m, "rel2") or group(m, "rel")
 
 
 def count_of(word: str | None, lex: Lexicon) -> float | None:

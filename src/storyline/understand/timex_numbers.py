@@ -14,8 +14,17 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["digits_pattern", "number_pattern", "parse_digits", "parse_number", "word_alternation"]
+__all__ = [
+    "digits_pattern",
+    "number_pattern",
+    "number_words_pattern",
+    "parse_digits",
+    "parse_number",
+    "word_alternation",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,10 +64,31 @@ _THOUSAND = {"en": ("thousand",), "de": ("tausend",), "fr": ("mille",), "es": ("
 _JOINERS = {"en": ("and",), "de": ("und",), "fr": ("et",), "es": ("y",)}
 _SMALL_WORDS = frozenset({"a", "an", "un", "une", "una", "ein", "eine", "einen", "einem", "einer"})
 
-def word_alternation(words: object) -> str:
-    """A regex alternation of ``words`` (longest first, escaped), without a group."""
-    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))  # type: ignore[attr-defined]
-    return "|".join(re.escape(w) for w in items)
+
+def word_alternation(words: Iterable[object]) -> str:
+    """A regex matching any of ``words`` (case-folded), written as a trie so that a failing match
+    stops at the first wrong character instead of trying every word; longer words are tried first.
+
+    >>> word_alternation(["about", "above", "a", "an"])
+    'a(?:bo(?:ut|ve)|n)?'
+    """
+    trie: dict[str, Any] = {}
+    for word in {str(w).casefold() for w in words}:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_source(trie)
+
+
+def _trie_source(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_source(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
+    return body
 
 
 @functools.cache
@@ -73,13 +103,20 @@ def _morphemes(lang: str) -> tuple[str, ...]:
 def number_pattern(lang: str) -> str:
     """Regex source for one number in ``lang``: digits, or number words (``twenty-four``, ``zwei``)."""
     lang = lang if lang in _UNITS else "en"
+    return rf"(?:{digits_pattern(lang)}|{number_words_pattern(lang)})"
+
+
+@functools.cache
+def number_words_pattern(lang: str) -> str:
+    """Regex source for a number in words (``twenty-four``, ``zweihundert``, ``vingt et un``)."""
+    lang = lang if lang in _UNITS else "en"
     morph = word_alternation(_morphemes(lang))
     joiner = word_alternation(_JOINERS[lang])
     if lang == "de":
         words = rf"(?:{morph})+"
     else:
         words = rf"(?:{morph})(?:(?:[\s-]+(?:{joiner})[\s-]+|[\s-])(?:{morph}))*"
-    return rf"(?:{digits_pattern(lang)}|\b{words}\b)"
+    return rf"\b{words}\b"
 
 
 def digits_pattern(lang: str | None) -> str:

@@ -11,7 +11,7 @@ import logging
 import re
 
 from storyline.understand.timex_calendar import fmt, quarter_of, shift, weekend_of
-from storyline.understand.timex_context import Context, Resolved, group, rel_of, year_of_words
+from storyline.understand.timex_context import Context, Resolved, group, rel_of, rel_word, year_of_words
 
 __all__ = ["PERIOD_HANDLERS"]
 
@@ -22,6 +22,7 @@ _UNIT_CODE = {
     "weekend": "WE", "fiscal year": "Y",
 }  # fmt: skip
 _ORDINAL = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_YEAR_ENDED = re.compile(r"\s+(?:ended|ending|ends|to date)\b")
 _SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 _DECADE_WORDS = {
     "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
@@ -30,12 +31,45 @@ _DECADE_WORDS = {
 _CENTURY_WORDS = {
     w: i + 1
     for i, w in enumerate(
-        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth", "twenty-first"]
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+            "twenty-first",
+        ]
     )
 }
-_YEAR_AFTER_NOT = re.compile(r"^\s*(?:%|percent|per cent|[a-z]+s\b(?<!\bas)(?<!\bis)(?<!\bwas)(?<!\bhas))")
-_YEAR_BEFORE_NOT = re.compile(r"(?:\b(?:no|number|article|section|flight|route|room|page|chapter|model)\.?|#)\s*$")
-_OLD_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|from|by|until|to|and|year|ad|bc|the|circa|c\.)\s*$")
+_YEAR_AFTER_NOT = {  # a percentage, or (English) a count of something: "2000 people"
+    "en": re.compile(r"^\s*(?:%|percent|per cent|[a-z]+s\b(?<!\bas)(?<!\bis)(?<!\bwas)(?<!\bhas))"),
+    "de": re.compile(r"^\s*(?:%|prozent)"),
+    "fr": re.compile(r"^\s*(?:%|pour cent)"),
+    "es": re.compile(r"^\s*(?:%|por ciento)"),
+}
+_YEAR_BEFORE_NOT = re.compile(
+    r"(?:\b(?:no|nr|number|article|artikel|artículo|section|paragraph|flight|route|room|page|chapter|model)"
+    r"\.?|[#§°º])\s*$"
+)
+_OLD_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|of|from|by|until|to|and|year|ad|bc|the|circa|c\.|im|seit|von|bis|jahr|en|depuis|de|"
+    r"an|année|desde|año)\s*$"
+)
 
 
 def _unit(m: re.Match[str], ctx: Context) -> str | None:
@@ -64,14 +98,13 @@ def _anaphoric(rel: str, unit: str, ctx: Context) -> Resolved | None:
 
 def _relunit(m: re.Match[str], ctx: Context) -> Resolved | None:
     unit = _unit(m, ctx)
-    rel = group(m, "rel") or ""
+    rel = rel_word(m) or ""
     if unit is None:
         return None
     if rel in ("-end", "end", "'s end"):
         return ("DATE", fmt(ctx.anchor, "Y")) if ctx.anchor else ("DATE", "")
-    if rel == "the" and unit == "Y" and not group(m, "mod"):
-        if re.match(r"\s+(?:ended|ending|ends|to date)\b", ctx.after(m.end())):
-            return "DURATION", "P1Y"
+    if rel == "the" and unit == "Y" and not group(m, "mod") and _YEAR_ENDED.match(ctx.after(m.end())):
+        return "DURATION", "P1Y"  # "for the year ended June 30": a span of a year
     if rel in ("that", "the same", "the following", "following", "the previous") and unit in ("Y", "M"):
         found = _anaphoric(rel, unit, ctx)
         if found is not None or rel == "that":
@@ -79,6 +112,8 @@ def _relunit(m: re.Match[str], ctx: Context) -> Resolved | None:
     offset = rel_of(rel, ctx.lex)
     if offset is None:
         return None
+    if unit in ("DE", "CE") and rel == "the past":
+        return "DURATION", "P10Y" if unit == "DE" else "P100Y"  # TimeBank: "the past decade"
     if ctx.anchor is None:
         return "DATE", ""
     if unit == "WE":
@@ -91,7 +126,7 @@ def _relunit(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 def _season(m: re.Match[str], ctx: Context) -> Resolved | None:
     code = ctx.lex.seasons.get(group(m, "season") or "")
-    rel, year = group(m, "rel"), group(m, "year")
+    rel, year = rel_word(m), group(m, "year") or year_of_words(group(m, "yw") or "")
     if not isinstance(code, str) or not (rel or year or group(m, "mod")):
         return None
     if year:
@@ -115,6 +150,8 @@ def _year_for_period(m: re.Match[str], ctx: Context, qn: int) -> int | None:
     for name in ("year", "year2", "fyear"):
         if name in m.re.groupindex and m.group(name):
             return int(re.sub(r"\D", "", m.group(name)))
+    if "thisyear" in m.re.groupindex and m.group("thisyear") and ctx.anchor is not None:
+        return ctx.anchor.year
     det = group(m, "det") or ""
     if ctx.anchor is None:
         return None
@@ -123,8 +160,10 @@ def _year_for_period(m: re.Match[str], ctx: Context, qn: int) -> int | None:
     adj = group(m, "adj") or ""
     if adj in ("year-ago", "year-earlier"):
         return ctx.anchor.year - 1
-    if qn > quarter_of(ctx.anchor) and ctx.tense(m.start(), m.end()) <= 0 and ctx.anchor.month <= 3:
-        return ctx.anchor.year - 1
+    if qn > quarter_of(ctx.anchor):  # not begun yet: last year's if told in the past tense
+        tense = ctx.tense(m.start(), m.end())
+        if tense < 0 or (tense == 0 and qn == 4 and ctx.anchor.month <= 3):
+            return ctx.anchor.year - 1
     return ctx.anchor.year
 
 
@@ -151,11 +190,11 @@ def _qanaph(m: re.Match[str], ctx: Context) -> Resolved | None:
     adj, what, det = group(m, "adj") or "", group(m, "what"), group(m, "det") or ""
     year_ago = adj in ("year-ago", "year-earlier", "year-before") or bool(group(m, "ago"))
     year_ago = year_ago or det == "last year's"
-    if (what == "period" or det == "a") and not adj and not year_ago:
+    named_year = group(m, "year")
+    if (what == "period" or det == "a") and not adj and not year_ago and not named_year:
         return None
     if what is None and not year_ago:
         return None
-    named_year = group(m, "year")
     if ctx.anchor is None and not named_year:
         return "DATE", ""
     if ctx.last_quarter:
@@ -171,7 +210,8 @@ def _qanaph(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
-    half = 1 if (group(m, "ord") or "") in ("first", "1st") else 2
+    ordinal = ctx.lex.ordinals.get(group(m, "ord") or "")
+    half = 1 if ordinal == 1 else 2
     year = _year_for_period(m, ctx, 1)
     rel = group(m, "rel")
     if rel is not None and ctx.anchor is not None:
@@ -183,13 +223,16 @@ def _half(m: re.Match[str], ctx: Context) -> Resolved | None:
 def _year(m: re.Match[str], ctx: Context) -> Resolved | None:
     raw = m.group("year")
     digits = re.sub(r"\D", "", raw)
-    year = int(digits) if len(digits) == 4 else (1900 + int(digits) if int(digits) >= 50 else 2000 + int(digits))
+    year = (
+        int(digits) if len(digits) == 4 else (1900 + int(digits) if int(digits) >= 50 else 2000 + int(digits))
+    )
     names = m.re.groupindex
     if "pre" not in names or not m.group("pre"):
         before, after = ctx.before(m.start()), ctx.after(m.end(), 20)
         if _YEAR_BEFORE_NOT.search(before) or (year < 1900 and not _OLD_YEAR_BEFORE.search(before)):
             return None
-        if _YEAR_AFTER_NOT.match(after) and not re.search(r"\b(?:in|since|of|the|by|until)\s*$", before):
+        after_not = _YEAR_AFTER_NOT.get(ctx.lex.lang, _YEAR_AFTER_NOT["en"])
+        if after_not.match(after) and not re.search(r"\b(?:in|since|of|the|by|until)\s*$", before):
             return None
         if year > (ctx.anchor.year + 30 if ctx.anchor else 2100):
             return None
@@ -210,8 +253,14 @@ def _decade(m: re.Match[str], ctx: Context) -> Resolved | None:
     return ("DATE", f"19{_DECADE_WORDS[word]}") if word in _DECADE_WORDS else None
 
 
+def _roman(numeral: str) -> int:
+    values = [{"i": 1, "v": 5, "x": 10}.get(ch, 0) for ch in numeral.casefold()]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
 def _century(m: re.Match[str], ctx: Context) -> Resolved | None:
     n = int(group(m, "cnum") or 0) or _CENTURY_WORDS.get(group(m, "cword") or "", 0)
+    n = n or _roman(group(m, "roman") or "")
     return ("DATE", f"{n - 1:02d}") if 0 < n <= 30 else None
 
 

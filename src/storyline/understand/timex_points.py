@@ -12,8 +12,17 @@ import logging
 import re
 from datetime import date, timedelta
 
-from storyline.understand.timex_calendar import fmt, month_near, resolve_weekday
-from storyline.understand.timex_context import Context, Resolved, group, month_of, rel_of, year_of_words
+from storyline.understand.timex_calendar import fmt, month_near, nearest_date, resolve_weekday
+from storyline.understand.timex_context import (
+    Context,
+    Resolved,
+    group,
+    month_of,
+    rel_of,
+    rel_word,
+    year_of_words,
+)
+from storyline.understand.timex_holidays import HOLIDAYS, holiday_date
 
 __all__ = ["POINT_HANDLERS"]
 
@@ -25,6 +34,11 @@ _BARE_MONTH_OK = re.compile(
     r"and|or|between|to|for|end|beginning|start|middle|around|on)|[,-])\s*$"
 )
 _AMBIGUOUS_MONTHS = frozenset({"may", "march", "august"})
+_NEVER = re.compile(r"(?!)")
+_NOT_A_DAY_BEFORE = {  # "morgen"/"mañana" are also "morning": "am Morgen", "por la mañana"
+    "morgen": re.compile(r"\b(?:am|den|jeden|guten|heute|gestern|diesen|einem|vom)\s+$"),
+    "mañana": re.compile(r"\b(?:la|esta|cada|una|por\s+la|de\s+la|toda\s+la)\s+$"),
+}
 
 
 def _english_capital(word: str | None, ctx: Context) -> bool:
@@ -45,7 +59,7 @@ def _year_of(raw: str | None) -> int | None:
 
 
 def _pod(m: re.Match[str], ctx: Context) -> str:
-    word = group(m, "pod")
+    word = group(m, "pod") or group(m, "pod2")
     code = ctx.lex.parts_of_day.get(word) if word else None
     return _POD.get(str(code), "") if code else ""
 
@@ -67,7 +81,9 @@ def _date(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None
     if ctx.anchor is None:
         return "DATE", f"XXXX-{month:02d}-{day:02d}"
-    found = month_near(ctx.anchor, month, day, ctx.tense(m.start(), m.end()))
+    offset = rel_of(rel_word(m), ctx.lex)
+    direction = 2 * offset if offset else ctx.tense(m.start(), m.end())
+    found = month_near(ctx.anchor, month, day, direction)
     return ("DATE", fmt(found, "D")) if found else None
 
 
@@ -80,14 +96,15 @@ def _numdate(m: re.Match[str], ctx: Context) -> Resolved | None:
             return None
         return ("TIME" if clock else "DATE"), f"{year:04d}-{month:02d}-{day:02d}{clock}"
     a, b = int(m.group("a")), int(m.group("b"))
-    year = _year_of(m.group("y"))
-    if year is None:
+    found_year = _year_of(m.group("y"))
+    if found_year is None:
         return None
     month_first = ctx.lex.lang == "en" and "/" in m.group(0)
     month, day = (a, b) if month_first else (b, a)
     if month > 12 >= day:
         month, day = day, month
-    return ("DATE", f"{year:04d}-{month:02d}-{day:02d}") if _valid(year, month, day) else None
+    valid = _valid(found_year, month, day)
+    return ("DATE", f"{found_year:04d}-{month:02d}-{day:02d}") if valid else None
 
 
 def _month(m: re.Match[str], ctx: Context) -> Resolved | None:
@@ -98,7 +115,7 @@ def _month(m: re.Match[str], ctx: Context) -> Resolved | None:
     year = _year_of(group(m, "year")) or year_of_words(group(m, "yw") or "")
     if year is not None:
         return "DATE", f"{year:04d}-{month:02d}"
-    rel, relyear, mod = group(m, "rel"), group(m, "relyear"), group(m, "mod")
+    rel, relyear, mod = rel_word(m), group(m, "relyear"), group(m, "mod")
     if (
         ctx.lex.lang == "en"
         and month_word.casefold() in _AMBIGUOUS_MONTHS
@@ -130,7 +147,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
     kind = "TIME" if pod else "DATE"
     if ctx.anchor is None:
         return kind, f"XXXX-WXX-{weekday + 1}{pod}"
-    rel = group(m, "rel")
+    rel = rel_word(m)
     offset = rel_of(rel, ctx.lex)
     if rel and rel.startswith("this "):
         direction = -1 if "past" in rel else 1
@@ -144,10 +161,17 @@ def _weekday(m: re.Match[str], ctx: Context) -> Resolved | None:
 
 
 def _relday(m: re.Match[str], ctx: Context) -> Resolved | None:
-    word = group(m, "dayw") or ""
+    word = group(m, "dayw") or group(m, "dayw2") or ""
     offset = ctx.lex.days.get(word)
-    if not isinstance(offset, int):
+    if not isinstance(offset, int) or _NOT_A_DAY_BEFORE.get(word, _NEVER).search(ctx.before(m.start(), 12)):
         return None
+    if (
+        ctx.lex.lang == "de"
+        and word == "morgen"
+        and m.group("dayw")[0].isupper()
+        and ctx.before(m.start(), 3).strip()
+    ):
+        return None  # "Morgen" mid-sentence is the morning, not tomorrow
     offset += {"before": -1, "after": 1}.get(group(m, "dir") or "", 0)
     pod = _pod(m, ctx) or ("TNI" if word == "tonight" else "")
     kind = "TIME" if pod else "DATE"
@@ -196,16 +220,47 @@ def _clock(m: re.Match[str], ctx: Context) -> Resolved | None:
         hour = int(m.group("hour"))
         minute = int(m.group("minute") or 0) if "minute" in names else 0
         ampm = (group(m, "ampm") or "") if "ampm" in names else ""
-        pm = ampm.startswith("p") or (group(m, "pod") or "") in ("afternoon", "evening")
-        if hour > 12 or (hour == 0 and ampm):
-            return None
-        hour = hour % 12 + (12 if pm else 0)
+        pod = group(m, "pod") if "pod" in names else None
+        if ampm or pod:  # a 12-hour clock
+            if hour > 12 or (hour == 0 and ampm):
+                return None
+            hour = hour % 12 + (12 if ampm.startswith("p") or pod in ("afternoon", "evening") else 0)
     day = _clock_day(m, ctx)
     prefix = fmt(day, "D") if day else "XXXX-XX-XX"
     return "TIME", f"{prefix}T{hour:02d}:{minute:02d}"
 
 
+def _holiday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    rule = HOLIDAYS.get(ctx.lex.lang, {}).get(group(m, "holiday") or "")
+    if rule is None:
+        return None
+    year = _year_of(group(m, "year"))
+    if year is not None:
+        return "DATE", holiday_date(rule, year).isoformat()
+    if ctx.anchor is None:
+        fixed = isinstance(rule[0], int)
+        return "DATE", f"XXXX-{holiday_date(rule, 2000).isoformat()[5:]}" if fixed else ""
+    offset = rel_of(rel_word(m), ctx.lex)
+    direction = 2 * offset if offset else ctx.tense(m.start(), m.end())
+    years = (ctx.anchor.year - 1, ctx.anchor.year, ctx.anchor.year + 1)
+    return "DATE", nearest_date(ctx.anchor, [holiday_date(rule, y) for y in years], direction).isoformat()
+
+
+def _anaday(m: re.Match[str], ctx: Context) -> Resolved | None:
+    """``that day``, ``the next morning``: a day relative to the last day the text named."""
+    base = ctx.last_day
+    step = {"the next": 1, "the following": 1, "the previous": -1}.get(group(m, "rel") or "", 0)
+    if base is None:
+        if ctx.anchor is None or not step:
+            return None
+        base = ctx.anchor
+    pod = _pod(m, ctx)
+    return ("TIME" if pod else "DATE"), fmt(base + timedelta(days=step), "D") + pod
+
+
 POINT_HANDLERS = {
+    "anaday": _anaday,
+    "holiday": _holiday,
     "date": _date,
     "numdate": _numdate,
     "month": _month,

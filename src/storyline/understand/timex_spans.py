@@ -28,6 +28,8 @@ _QUANTITY_BEFORE = re.compile(
     r"people|barrels|tons|units|copies|visitors|shares|sold|cds))\W*$"
 )
 _NOT_A_DURATION_AFTER = re.compile(r"^\s*of\b")
+_SPAN_BEFORE = re.compile(r"\b(?:for|in|over|within)\s*$")
+_AGE_AFTER = re.compile(r"^[\s-]*(?:old|of age)\b")
 _CURRENT_NOT = re.compile(
     r"^\s+(?:account|accounts|affairs|events|assets|liabilities|ratio|law|laws|system|rules|"
     r"situation|crisis|government|president|members?|owners?|holders?|management|leadership|level|"
@@ -78,15 +80,22 @@ def _duration(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None
     if unit in ("Q", "S") and _NOT_A_DURATION_AFTER.match(ctx.after(m.end())):
         return None
+    if unit == "Y" and _AGE_AFTER.match(ctx.after(m.end())):
+        return None  # "52 years old" is an age, not a time expression
     if unit == "S" and word in ("second",) and num in ("a", "an", "one"):
         return None
-    if unit == "Q" and not (m.group(0).lower().startswith(("the", "each")) or group(m, "rel")):
-        if num in ("a", "an", "one", "three", "two"):
-            return None
+    determined = m.group(0).lower().startswith(("the", "each")) or group(m, "rel")
+    if unit == "Q" and not determined and num in ("a", "an", "one", "three", "two"):
+        return None  # "a quarter", "three quarters" of something
     amount = _amount(m, ctx)
-    if num in ("a", "an") and not word.endswith("s") and _QUANTITY_BEFORE.search(ctx.before(m.start())):
-        if not group(m, "det") and not group(m, "rel") and not group(m, "approx"):
-            return "SET", duration_value(1, unit)
+    bare = not (group(m, "det") or group(m, "rel") or group(m, "approx"))
+    if (
+        num in ("a", "an")
+        and bare
+        and not word.endswith("s")
+        and _QUANTITY_BEFORE.search(ctx.before(m.start()))
+    ):
+        return "SET", duration_value(1, unit)  # "$2 million a year"
     if unit == "WE":
         return None
     return "DURATION", duration_value(amount, unit)
@@ -100,9 +109,9 @@ def _fuzzy(m: re.Match[str], ctx: Context) -> Resolved | None:
         return None
     if det == "these" and unit == "D" and not fz:
         return "DATE", "PRESENT_REF"
-    if not (fz or few or group(m, "ahead")):
-        if det or unit in ("D", "Q", "H") or re.search(r"\b(?:for|in|over|within)\s*$", ctx.before(m.start())) is None:
-            return None
+    bare = not (fz or few or group(m, "ahead"))
+    if bare and (det or unit in ("D", "Q", "H") or not _SPAN_BEFORE.search(ctx.before(m.start()))):
+        return None  # a bare plural ("years") only after "for", "in", "over", "within"
     if fz in ("recent", "past") and unit == "Y" and not few and det is None:
         return "DATE", "PAST_REF"
     return "DURATION", duration_value(None, unit)
@@ -121,10 +130,7 @@ def _ago(m: re.Match[str], ctx: Context) -> Resolved | None:
         return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF"
     if ctx.anchor is None:
         return "DATE", ""
-    if word in ("earlier", "later"):
-        base = ctx.last_day or ctx.anchor
-    else:
-        base = ctx.anchor
+    base = (ctx.last_day or ctx.anchor) if word in ("earlier", "later") else ctx.anchor
     if unit == "Y" and amount == 1 and sign < 0 and ctx.last_quarter:
         year, qn = ctx.last_quarter
         return "DATE", f"{year - 1:04d}-Q{qn}"
@@ -156,7 +162,11 @@ def _set(m: re.Match[str], ctx: Context) -> Resolved | None:
         weekday = ctx.lex.weekdays.get(wd.casefold())
         pod = group(m, "pod") or group(m, "pod2") or ""
         code = ctx.lex.parts_of_day.get(pod.rstrip("s")) if pod else None
-        return ("SET", f"XXXX-WXX-{weekday + 1}" + (f"T{code}" if code else "")) if isinstance(weekday, int) else None
+        return (
+            ("SET", f"XXXX-WXX-{weekday + 1}" + (f"T{code}" if code else ""))
+            if isinstance(weekday, int)
+            else None
+        )
     word = m.group("unit")
     weekday = ctx.lex.weekdays.get(word.casefold())
     if isinstance(weekday, int):

@@ -2,8 +2,8 @@
 
 No parser: the nearest tense cue wins, looking first left of the expression (up to ten words, not
 past a clause boundary), then right of it (six words). Cues are auxiliaries and modal verbs
-(``will``, ``wird``, ``va``, ``será``), past forms (``said``, ``-ed``, ``hatte``, ``a déclaré``,
-``dijo``) and an English ``to`` followed by a verb (``set to resume Monday``).
+(``will``, ``wird``, ``va``, ``será``) and past forms (``said``, ``-ed``, ``hatte``, ``a déclaré``,
+``dijo``).
 Returns -1 (past), +1 (future) or 0 (no cue).
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import re
+
+from storyline.understand.timex_lexicon import words
 
 __all__ = ["tense_near"]
 
@@ -20,46 +22,60 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _BOUNDARY = re.compile(r"[.;:!?\n\"“”«»()]|\s[–—-]\s")
 
 _FUTURE = {
-    "en": frozenset(
-        ["will", "shall", "won't", "'ll", "going", "gonna", "scheduled", "expected", "expects", "expect", "plans", "plan", "planned", "intends", "intend", "due", "upcoming", "next", "would", "wouldn't", "hopes", "hope", "aims", "aim", "set", "slated", "poised", "later", "tomorrow", "until", "coming"]
+    "en": words(
+        "will shall won't 'll going gonna scheduled expected expects expect plans plan intends intend "
+        "due upcoming next would wouldn't might soon hopes hope aims aim slated poised ahead tomorrow "
+        "coming"
     ),
-    "de": frozenset(
-        ["wird", "werden", "wirst", "werde", "soll", "sollen", "sollte", "sollten", "will", "wollen", "plant", "planen", "geplant", "kommenden", "kommende", "nächsten", "nächste", "bis", "morgen", "voraussichtlich", "dürfte", "dürften"]
+    "de": words(
+        "wird werden wirst werde soll sollen sollte sollten will wollen plant planen geplant "
+        "kommenden kommende nächsten nächste bis morgen voraussichtlich dürfte dürften"
     ),
-    "fr": frozenset(
-        ["va", "vont", "sera", "seront", "aura", "auront", "devrait", "devraient", "doit", "doivent", "prévu", "prévue", "prévus", "prochain", "prochaine", "demain", "jusqu'à", "compte", "comptent"]
+    "fr": words(
+        "va vont sera seront aura auront devrait devraient doit doivent prévu prévue prévus prochain "
+        "prochaine demain jusqu'à compte comptent"
     ),
-    "es": frozenset(
-        ["va", "van", "será", "serán", "habrá", "prevé", "prevén", "previsto", "prevista", "próximo", "próxima", "mañana", "hasta", "planea", "planean", "debe", "deben", "deberá"]
+    "es": words(
+        "va van será serán habrá prevé prevén previsto prevista próximo próxima mañana hasta planea "
+        "planean debe deben deberá"
     ),
 }
 _PAST = {
-    "en": frozenset(
-        ["said", "told", "was", "were", "had", "did", "met", "made", "took", "gave", "went", "came", "saw", "got", "found", "left", "began", "brought", "held", "fell", "rose", "won", "lost", "paid", "sold", "bought", "sent", "spent", "hit", "struck", "led", "fled", "thought", "knew", "became", "ran", "wrote", "spoke", "broke", "chose", "drove", "flew", "grew", "threw", "stood", "sat", "quit", "ago", "last", "earlier", "yesterday", "killed", "died", "agreed", "reported", "announced", "wasn't", "weren't", "hadn't", "didn't", "been", "felt", "kept", "meant", "heard", "shot", "slid", "sank", "sought", "taught"]
+    "en": words(
+        "said told was were had did met made took gave went came saw got found left began brought "
+        "held fell rose won lost paid sold bought sent spent hit struck led fled thought knew became "
+        "ran wrote spoke broke chose drove flew grew threw stood sat quit ago last earlier yesterday "
+        "killed died agreed reported announced wasn't weren't hadn't didn't been felt kept meant "
+        "heard shot slid sank sought taught"
     ),
-    "de": frozenset(
-        ["hatte", "hatten", "war", "waren", "wurde", "wurden", "sagte", "sagten", "erklärte", "erklärten", "hat", "haben", "ist", "sind", "teilte", "teilten", "kam", "kamen", "gab", "ging", "gingen", "traf", "trafen", "fand", "fanden", "gestern", "vergangenen", "letzten", "zuvor"]
+    "de": words(
+        "hatte hatten war waren wurde wurden sagte sagten erklärte erklärten hat haben ist sind "
+        "teilte teilten kam kamen gab ging gingen traf trafen fand fanden gestern vergangenen letzten "
+        "zuvor"
     ),
-    "fr": frozenset(
-        ["a", "ont", "avait", "avaient", "était", "étaient", "fut", "furent", "été", "dit", "hier", "dernier", "dernière", "passé", "eu", "fait", "pris"]
+    "fr": words(
+        "a ont avait avaient était étaient fut furent été dit hier dernier dernière passé eu fait pris"
     ),
-    "es": frozenset(
-        ["dijo", "dijeron", "fue", "fueron", "ha", "han", "había", "habían", "era", "eran", "hizo", "hicieron", "ayer", "pasado", "pasada", "anterior", "estuvo", "tuvo"]
+    "es": words(
+        "dijo dijeron fue fueron ha han había habían era eran hizo hicieron ayer pasado pasada "
+        "anterior estuvo tuvo"
     ),
 }
-_NOT_PAST_ED = frozenset(
-    ["need", "indeed", "speed", "proceed", "exceed", "succeed", "feed", "bed", "red", "united", "limited", "based", "scheduled", "expected", "planned", "proposed", "related", "interested", "concerned", "hundred", "shed", "seed", "breed", "creed", "greed", "weed", "embed", "naked", "wicked", "sacred", "kindred", "deed", "bleed", "steed", "tied", "supposed"]
+_NOT_PAST_ED = words(
+    "need indeed speed proceed exceed succeed feed bed red united limited based scheduled "
+    "expected planned proposed related interested concerned hundred shed seed breed creed greed "
+    "weed embed naked wicked sacred kindred deed bleed steed tied supposed"
 )
-_NOT_VERB_AFTER_TO = frozenset(
-    ["the", "a", "an", "his", "her", "its", "their", "this", "that", "these", "those", "some", "any", "all", "our", "my", "your", "be", "date", "power", "office", "court", "jail", "prison", "hospital", "war"]
-)
+_TIME_WORDS = frozenset(
+    {"last", "next", "ago", "earlier", "later", "yesterday", "tomorrow", "coming", "letzten", "nächsten",
+     "vergangenen", "kommenden", "gestern", "morgen", "dernier", "dernière", "prochain", "prochaine",
+     "hier", "demain", "pasado", "pasada", "próximo", "próxima", "ayer", "mañana"}
+)  # fmt: skip
 
 
-def _cue(word: str, right: str | None, lang: str) -> int:
+def _cue(word: str, lang: str) -> int:
     if word in _FUTURE[lang] or (lang == "en" and word.endswith(("'ll", "’ll"))):
         return 1
-    if lang == "en" and word == "to" and right and right not in _NOT_VERB_AFTER_TO and right.isalpha():
-        return 1 if not right.endswith(("ed", "ing")) else 0
     if word in _PAST[lang]:
         return -1
     if lang == "en" and len(word) > 4 and word.endswith("ed") and word not in _NOT_PAST_ED:
@@ -82,26 +98,19 @@ def _cue(word: str, right: str | None, lang: str) -> int:
 def tense_near(text: str, start: int, end: int, lang: str) -> int:
     """-1, +1 or 0: the tense cue nearest the span ``text[start:end]`` (see the module docstring)."""
     lang = lang if lang in _FUTURE else "en"
-    left = text[max(0, start - 90) : start]
-    cut = None
-    for cut in _BOUNDARY.finditer(left):
-        pass
-    if cut is not None:
-        left = left[cut.end() :]
-    words = [w.casefold() for w in _WORD.findall(left)][-10:]
-    right_of: str | None = None
-    for word in reversed(words):
-        cue = _cue(word, right_of, lang)
+    left = _BOUNDARY.split(text[max(0, start - 90) : start])[-1]
+    for word in reversed([w.casefold() for w in _WORD.findall(left)][-10:]):
+        cue = _cue(word, lang)
         if cue:
             return cue
-        right_of = word
     right = text[end : end + 60]
     stop = _BOUNDARY.search(right)
     if stop is not None:
         right = right[: stop.start()]
-    after = [w.casefold() for w in _WORD.findall(right)][:6]
-    for i, word in enumerate(after):
-        cue = _cue(word, after[i + 1] if i + 1 < len(after) else None, lang)
+    for word in [w.casefold() for w in _WORD.findall(right)][:6]:
+        if word in _TIME_WORDS:
+            continue  # "last", "next", "ago" on the right belong to another time expression
+        cue = _cue(word, lang)
         if cue:
             return cue
     return 0
