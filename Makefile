@@ -31,6 +31,7 @@ typecheck: $(VENV)/.stamp-test
 	$(BIN)/mypy
 
 test: $(VENV)/.stamp-test lint typecheck
+	bash scripts/install_system_deps.sh
 	$(BIN)/pytest -q
 
 bench: $(VENV)/.stamp-test

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_web import bench_web
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -32,6 +33,7 @@ def main(argv: list[str]) -> int:
         "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300, repeats=1))
         if quick
         else bench_ingest,
+        "web": (lambda: bench_web(n_articles=10_000)) if quick else bench_web,
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name, bench in benches.items():

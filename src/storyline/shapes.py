@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storyline.model import Article, Rejection, Story, StoryEvent, Storyline
+from storyline.model import Article, Entity, Quote, Rejection, Story, StoryEvent, Storyline
 from storyline.store import SearchHit
 
 if TYPE_CHECKING:
@@ -124,4 +124,61 @@ def _sentence_pair_json(pair: SentencePair) -> dict[str, Any]:
         "a_end": pair.a_end,
         "b_start": pair.b_start,
         "b_end": pair.b_end,
+    }
+
+
+def story_detail_json(story: Story, articles: list[Article], events: list[StoryEvent]) -> dict[str, Any]:
+    """``storyline story ID --json`` and ``GET /api/v1/stories/{id}``: the story with its articles
+    (``article_details``, in time order) and its merge ``events``."""
+    return {
+        **story_json(story, detail=True),
+        "article_details": [article_json(a, story_id=story.id) for a in articles],
+        "events": [event_json(e) for e in events],
+    }
+
+
+def storyline_detail_json(line: Storyline, members: list[Story]) -> dict[str, Any]:
+    """``storyline storyline ID --json`` and ``GET /api/v1/storylines/{id}``: with ``story_details``."""
+    return {**storyline_json(line), "story_details": [story_json(s) for s in members]}
+
+
+def article_detail_json(article: Article, story_id: str | None, duplicates: list[Article]) -> dict[str, Any]:
+    """``storyline show ID --json`` and ``GET /api/v1/articles/{id}``: with text and ``duplicates`` (ids)."""
+    return {
+        **article_json(article, with_text=True, story_id=story_id),
+        "duplicates": [d.id for d in duplicates],
+    }
+
+
+def quote_id(quote: Quote) -> str:
+    """A quote's stable id: its article and span (``ARTICLE:START-END``)."""
+    return f"{quote.article_id}:{quote.start}-{quote.end}"
+
+
+def quote_json(quote: Quote, *, speaker_name: str | None = None) -> dict[str, Any]:
+    """A quote; ``speaker`` is the speaker entity's canonical name when given, else the raw speaker text."""
+    return {
+        "id": quote_id(quote),
+        "article_id": quote.article_id,
+        "text": quote.text,
+        "kind": quote.kind,
+        "cue": quote.cue,
+        "speaker": speaker_name or quote.speaker,
+        "speaker_entity_id": quote.speaker_entity_id,
+        "start": quote.start,
+        "end": quote.end,
+    }
+
+
+def entity_json(entity: Entity) -> dict[str, Any]:
+    """An entity: canonical ``name``, ``type``, ``aliases`` (all languages), ``languages``, ``n_mentions``."""
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "languages": list(entity.languages),
+        "n_mentions": entity.n_mentions,
+        "first_seen": iso(entity.first_seen_at),
+        "last_seen": iso(entity.last_seen_at),
     }

@@ -6,7 +6,13 @@ import click
 
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, listing_options, make_table
 from storyline.model import Article, Rejection
-from storyline.shapes import article_json, event_json, pair_score_json, story_json, storyline_json
+from storyline.shapes import (
+    pair_score_json,
+    story_detail_json,
+    story_json,
+    storyline_detail_json,
+    storyline_json,
+)
 
 
 def _day(story_or_line: object, attr: str) -> str:
@@ -53,13 +59,7 @@ def story(obj: Context, story_id: str, as_json: bool) -> None:
     articles = [a for a in (obj.store.get_article(i) for i in found.article_ids) if a is not None]
     events = obj.store.story_events(story_id)
     if as_json:
-        emit_json(
-            {
-                **story_json(found, detail=True),
-                "article_details": [article_json(a, story_id=story_id) for a in articles],
-                "events": [event_json(e) for e in events],
-            }
-        )
+        emit_json(story_detail_json(found, articles, events))
         return
     OUT.print(
         f"[bold]{found.label or found.id}[/bold]  ({found.id}, {found.n_articles} articles)", highlight=False
@@ -108,7 +108,7 @@ def storyline(obj: Context, storyline_id: str, as_json: bool) -> None:
         raise click.ClickException(f"no storyline {storyline_id!r}; list ids with `storyline storylines`")
     members = [s for s in (obj.store.get_story(i) for i in found.story_ids) if s is not None]
     if as_json:
-        emit_json({**storyline_json(found), "story_details": [story_json(s) for s in members]})
+        emit_json(storyline_detail_json(found, members))
         return
     OUT.print(f"[bold]{found.label or found.id}[/bold]  ({found.id})", highlight=False)
     table = make_table("id", "n", "first", "last", "label")

@@ -205,6 +205,7 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_articles", _ARTICLES),
     ("0002_stories", _STORIES),
     ("0003_facts", _FACTS),
+    ("0004_stories_merged_into", "CREATE INDEX stories_merged_into ON stories(merged_into);"),
 ]
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

@@ -1,0 +1,155 @@
+"""``POST /api/v1/ingest``: store the caller's articles with ``storyline.pipeline.run``.
+
+Three ways to send them, told apart by ``Content-Type``:
+
+- ``application/json``: ``{"text": ..., "title", "url", "published", "source", "language", "id"}`` or
+  a list of such objects (at most 1000);
+- ``multipart/form-data``: one or more files (any field name), and/or a ``text`` field;
+- anything else (``text/plain``, ``text/html``, ``application/x-ndjson``...): the body itself, read
+  like a file (text with a dateline, HTML, JSONL, RSS/Atom, WARC, gzip).
+
+The answer is the run's counts (``RunStats.as_dict()``, as ``storyline ingest --json`` prints).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from itertools import chain
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import Message
+
+from storyline.model import RawDoc, Rejection
+from storyline.web.actions import digest
+from storyline.web.context import WebContext, get_context
+from storyline.web.errors import param_error
+
+LOGGER = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+Ctx = Annotated[WebContext, Depends(get_context)]
+MAX_FILES = 100
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/IngestArticle"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/IngestArticle"}},
+                    ]
+                }
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "text": {"type": "string"},
+                    },
+                }
+            },
+            "text/plain": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+}
+INGEST_ARTICLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+        name: {"type": "string"} for name in ("text", "title", "url", "published", "source", "language", "id")
+    },
+}
+
+
+async def _read_capped(request: Request, cap: int) -> bytes:
+    """The request body, or 413 past ``cap`` bytes (checked before and while reading)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise HTTPException(413, f"request body over {cap} bytes (max_item_bytes)")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > cap:
+            raise HTTPException(413, f"request body over {cap} bytes (max_item_bytes)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, str]]:
+    """``(data, origin, name)`` of a multipart form's uploaded files, then of its ``text`` field."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        form = await Request(request.scope, replay).form(max_files=MAX_FILES, max_fields=MAX_FILES)
+    except HTTPException:
+        raise
+    except Exception as e:  # python-multipart raises several kinds for a malformed body
+        raise param_error("body", f"malformed multipart form: {e}", None, "body") from e
+    parts: list[tuple[bytes, str, str]] = []
+    try:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                name = value.filename or key
+                parts.append((await value.read(), f"upload:{name}", name))
+            elif key == "text" and value.strip():
+                data = value.encode("utf-8", "replace")
+                parts.append((data, f"api:{digest(data)}", ""))
+    finally:
+        await form.close()
+    if not parts:
+        raise param_error("body", "the form has no file and no 'text' field", None, "body")
+    return parts
+
+
+@router.post(
+    "/ingest",
+    summary="Store articles (token needed beyond loopback)",
+    openapi_extra=_BODY_DOC,
+    responses={401: {"description": "error"}, 403: {"description": "error"}, 413: {"description": "error"}},
+)
+async def ingest(ctx: Ctx, request: Request) -> JSONResponse:
+    """Read the body (JSON, form upload, or a raw text/HTML/JSONL/feed/WARC body) and store its articles;
+    returns ``{read, stored, duplicates, unchanged, rejected, reasons}``."""
+    ctx.guard.check(request)
+    if ctx.ingest.writer is None:
+        raise HTTPException(405, "this server's store is read-only: ingest with `storyline ingest`")
+    body = await _read_capped(request, ctx.settings.max_item_bytes)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    items: Iterable[RawDoc | Rejection]
+    if kind == "application/json":
+        try:
+            value = json.loads(body)
+        except (ValueError, RecursionError) as e:
+            raise param_error("body", f"not valid JSON: {e}", None, "body") from e
+        items = ctx.ingest.items_from_json(value, origin=f"api:{digest(body)}")
+    elif kind == "multipart/form-data":
+        parts = await _form_parts(request, body)
+        items = chain.from_iterable(ctx.ingest.items_from_bytes(d, origin=o, name=n) for d, o, n in parts)
+    else:
+        if not body.strip():
+            raise param_error(
+                "body", "empty body: send an article's text, HTML, JSON or a file", None, "body"
+            )
+        items = ctx.ingest.items_from_bytes(body, origin=f"api:{digest(body)}")
+    stats = await run_in_threadpool(ctx.ingest.run, items)
+    return JSONResponse(stats.as_dict())

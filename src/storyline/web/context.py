@@ -1,0 +1,38 @@
+"""What every route shares: the store, the settings and the services, kept on ``app.state.web``."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from storyline.settings import Settings
+from storyline.store import StoryReader
+from storyline.web.actions import CompareService, IngestService
+from storyline.web.data import ActivityCache
+from storyline.web.security import WriteGuard
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class WebContext:
+    """The app's shared state (built once by ``create_app``)."""
+
+    store: StoryReader
+    settings: Settings
+    guard: WriteGuard
+    activity: ActivityCache = field(default_factory=ActivityCache)
+    compare: CompareService = field(init=False)
+    ingest: IngestService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.compare = CompareService(self.store, self.settings)
+        self.ingest = IngestService(self.store, self.settings)
+
+
+async def get_context(request: Request) -> WebContext:
+    """FastAPI dependency: the app's ``WebContext``."""
+    ctx: WebContext = request.app.state.web
+    return ctx

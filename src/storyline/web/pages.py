@@ -1,0 +1,228 @@
+"""The HTML pages that read the store: stories, a story, storylines, articles, and placeholders.
+
+Entity pages live in ``pages_facts.py``.
+
+Server-rendered, so they work without JavaScript; charts are inline SVG built by ``charts.py``.
+Search and compare live in ``pages_tools.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from storyline.web import charts
+from storyline.web.context import WebContext, get_context
+from storyline.web.data import (
+    MAX_TIMELINE_ARTICLES,
+    StoryQuery,
+    facts_view,
+    find_stories,
+    fold_copies,
+    neighbours,
+    story_detail,
+    storyline_members,
+)
+from storyline.web.params import (
+    PAGE_SIZE,
+    Filters,
+    Language,
+    Page,
+    Since,
+    Source,
+    Until,
+    article_filters,
+    blank_to_none,
+    parse_when,
+)
+from storyline.web.render import Pages, path_id
+
+LOGGER = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+Ctx = Annotated[WebContext, Depends(get_context)]
+STORY_PAGE_ARTICLES = 100
+
+
+async def pages(request: Request) -> Pages:
+    """FastAPI dependency: the template renderer."""
+    renderer: Pages = request.app.state.pages
+    return renderer
+
+
+Render = Annotated[Pages, Depends(pages)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    language: Language = None,
+    source: Source = None,
+    since: Since = None,
+    until: Until = None,
+    page: Page = 1,
+) -> HTMLResponse:
+    """Live stories, most active first, each with its articles-per-day sparkline."""
+    form = {"language": blank_to_none(language), "source": blank_to_none(source)}
+    form |= {"since": blank_to_none(since), "until": blank_to_none(until)}
+    query = StoryQuery(
+        language=form["language"],
+        source=form["source"],
+        since=parse_when("since", since),
+        until=parse_when("until", until),
+    )
+    rows = find_stories(ctx.store, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    items = []
+    for story in rows:
+        counts = ctx.activity.daily(ctx.store, story)
+        label = (
+            f"{sum(counts)} dated articles in the story's last {len(counts)} days, per day: {list(counts)}"
+        )
+        items.append((story, charts.sparkline(counts, label=label)))
+    latest = []
+    if not rows and page == 1 and not any(form.values()):
+        latest = ctx.store.list_articles(limit=PAGE_SIZE)  # no stories yet: show what exists
+    return view.render(
+        request,
+        "stories.html",
+        title="Stories",
+        items=items,
+        latest=latest,
+        form=form,
+        page=page,
+        has_next=has_next,
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    story_id: str,
+    by: Annotated[Literal["source", "language", "agency"], Query()] = "source",
+    page: Page = 1,
+) -> HTMLResponse:
+    """One story: its timeline, its articles in time order with copies folded, its storyline and merges."""
+    detail = story_detail(ctx.store, story_id, limit=MAX_TIMELINE_ARTICLES)
+    if detail is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    story, articles = detail.story, detail.articles
+    moments = [(a.published_at, getattr(a, by) or "unknown") for a in articles]
+    bins, series = charts.count_per_bin(moments)
+    n_undated = sum(1 for a in articles if a.published_at is None)
+    chart = charts.timeline(bins, series, title=f"articles per {bins.unit} by {by}")
+    start = (page - 1) * STORY_PAGE_ARTICLES
+    shown = articles[start : start + STORY_PAGE_ARTICLES]
+    return view.render(
+        request,
+        "story.html",
+        title=story.label or f"Story {story.id}",
+        story=story,
+        rows=fold_copies(ctx.store, shown),
+        n_loaded=len(articles),
+        chart=chart if series else None,
+        n_undated=n_undated,
+        by=by,
+        near=neighbours(ctx.store, story),
+        events=detail.events,
+        page=page,
+        has_next=start + STORY_PAGE_ARTICLES < len(articles),
+    )
+
+
+@router.get("/storylines", response_class=HTMLResponse)
+def storylines_page(request: Request, ctx: Ctx, view: Render, page: Page = 1) -> HTMLResponse:
+    """Storylines, largest first."""
+    rows = ctx.store.list_storylines(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return view.render(
+        request,
+        "storylines.html",
+        title="Storylines",
+        lines=rows[:PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+    )
+
+
+@router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
+def storyline_page(request: Request, ctx: Ctx, view: Render, storyline_id: str) -> HTMLResponse:
+    """One storyline: its stories on a shared time axis."""
+    line = ctx.store.get_storyline(storyline_id)
+    if line is None:
+        raise HTTPException(404, f"no storyline {storyline_id!r}")
+    members = storyline_members(ctx.store, line)
+    rows = [
+        charts.Span(
+            s.label or s.id, f"/stories/{path_id(s.id)}", s.first_seen_at, s.last_seen_at, s.n_articles
+        )
+        for s in members
+    ]
+    return view.render(
+        request,
+        "storyline.html",
+        title=line.label or f"Storyline {line.id}",
+        line=line,
+        members=members,
+        chart=charts.spans(rows, title="the storyline's stories over time"),
+    )
+
+
+@router.get("/articles", response_class=HTMLResponse)
+def articles_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    filters: Annotated[Filters, Depends(article_filters)],
+    page: Page = 1,
+) -> HTMLResponse:
+    """Articles, newest first, with the CLI's filters."""
+    rows = ctx.store.list_articles(
+        filters.article_filter(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    return view.render(
+        request,
+        "articles.html",
+        title="Articles",
+        articles=rows[:PAGE_SIZE],
+        filters=filters,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+    )
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, ctx: Ctx, view: Render, article_id: str) -> HTMLResponse:
+    """One article: its text, its near-copies, its original and its story."""
+    article = ctx.store.get_article(article_id)
+    if article is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    story_id = ctx.store.story_ids_of([article.id]).get(article.id)
+    story = ctx.store.get_story(story_id) if story_id else None
+    original = ctx.store.get_article(article.duplicate_of) if article.duplicate_of else None
+    facts = facts_view(ctx.store, article.id)
+    return view.render(
+        request,
+        "article.html",
+        title=article.title or f"Article {article.id}",
+        article=article,
+        paragraphs=[p.strip() for p in article.text.split("\n") if p.strip()],
+        copies=ctx.store.duplicates_of(article.id),
+        original=original,
+        story=story,
+        facts=facts,
+    )
+
+
+@router.get("/watchlists", response_class=HTMLResponse)
+def watchlists_page(request: Request, view: Render) -> HTMLResponse:
+    """Placeholder: the store has no watchlists yet."""
+    return view.render(request, "coming.html", title="Watchlists", what="Watchlists and alerts")

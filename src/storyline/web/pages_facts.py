@@ -1,0 +1,62 @@
+"""The entity pages: who and what the articles name, and what each speaker said."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from storyline.web.context import WebContext, get_context
+from storyline.web.pages import Render
+from storyline.web.params import PAGE_SIZE, Page, blank_to_none
+
+LOGGER = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+Ctx = Annotated[WebContext, Depends(get_context)]
+ENTITY_QUOTES = 50
+
+
+@router.get("/entities", response_class=HTMLResponse)
+def entities_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    type: Annotated[str | None, Query(max_length=40)] = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    page: Page = 1,
+) -> HTMLResponse:
+    """Entities, most mentioned first; ``name`` finds one by its name or an alias."""
+    kind, wanted = blank_to_none(type), blank_to_none(name)
+    offset = (page - 1) * PAGE_SIZE
+    if wanted is not None:
+        rows = [e for e in ctx.store.find_entities(wanted, limit=offset + PAGE_SIZE + 1)[offset:]
+                if kind is None or e.type == kind]  # fmt: skip
+    else:
+        rows = ctx.store.list_entities(type=kind, limit=PAGE_SIZE + 1, offset=offset)
+    return view.render(
+        request,
+        "entities.html",
+        title="Entities",
+        entities=rows[:PAGE_SIZE],
+        form={"type": kind, "name": wanted},
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+    )
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, ctx: Ctx, view: Render, entity_id: str) -> HTMLResponse:
+    """One entity: its names in every language and what it said, in reporting order."""
+    entity = ctx.store.get_entity(entity_id)
+    if entity is None:
+        raise HTTPException(404, f"no entity {entity_id!r}")
+    quotes = ctx.store.list_quotes(speaker_entity_id=entity.id, limit=ENTITY_QUOTES)
+    articles = {q.article_id: ctx.store.get_article(q.article_id) for q in quotes}
+    return view.render(
+        request, "entity.html", title=entity.name, entity=entity, quotes=quotes, articles=articles
+    )
