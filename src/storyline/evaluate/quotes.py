@@ -83,12 +83,17 @@ def read_articles(path: Path, *, split: str = "all", limit: int | None = None) -
                     str(row["id"]),
                     row["text"],
                     tuple(
-                        tuple(tuple(tuple(p) for p in a.get(role) or ()) for role in ("source", "cue", "content"))  # type: ignore[misc]
+                        tuple(
+                            tuple(tuple(p) for p in a.get(role) or ())
+                            for role in ("source", "cue", "content")
+                        )  # type: ignore[misc]
                         for a in row["attributions"]
                     ),
                 )
             except (ValueError, KeyError, TypeError) as e:
-                raise InputError(f"{path}:{line_no}: expected a JSON object with id, text, attributions: {e}") from e
+                raise InputError(
+                    f"{path}:{line_no}: expected a JSON object with id, text, attributions: {e}"
+                ) from e
             if split != "all" and split_of(article.id) != split:
                 continue
             if limit is not None and n >= limit:
@@ -150,7 +155,9 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def _summary(n_gold: int, n_pred: int, n_match: int, n_exact: int, n_spk: int, n_spk_ok: int) -> dict[str, Any]:
+def _summary(
+    n_gold: int, n_pred: int, n_match: int, n_exact: int, n_spk: int, n_spk_ok: int
+) -> dict[str, Any]:
     p, r = (n_match / n_pred if n_pred else 0.0), (n_match / n_gold if n_gold else 0.0)
     pe, re_ = (n_exact / n_pred if n_pred else 0.0), (n_exact / n_gold if n_gold else 0.0)
     return {
@@ -203,6 +210,12 @@ def evaluate_quotes(
     seconds = time.perf_counter() - began
     result = score_quotes(scored)
     result["split"] = split
+    if split == "all":
+        result["by_split"] = {
+            name: score_quotes([(a, p) for a, p in scored if split_of(a.id) == name]) for name in SPLITS[1:]
+        }
     result["articles_per_second"] = round(len(scored) / seconds, 2) if seconds > 0 else 0.0
-    LOGGER.info("eval quotes: %d articles, %d gold, %d predicted", len(scored), result["n_gold"], result["n_pred"])
+    LOGGER.info(
+        "eval quotes: %d articles, %d gold, %d predicted", len(scored), result["n_gold"], result["n_pred"]
+    )
     return result

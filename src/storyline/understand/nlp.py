@@ -13,7 +13,8 @@ what it needs:
 1. the text is split into sentences by a cheap regex (``split_sentences``);
 2. a predicate (default ``needs_parse``: a quotation mark or a cue word of the language's lexicon
    in the sentence) selects the sentences that need a dependency parse; contiguous selected
-   sentences are merged into chunks so the parser sees whole passages;
+   sentences of one paragraph are merged into chunks, so the parser sees whole passages but no tree
+   runs across a paragraph break;
 3. selected chunks go through the full pipeline (tok2vec, tagger/morphologizer, parser, attribute
    ruler, lemmatizer, NER); the other chunks through the tokenizer and NER only.
 
@@ -93,11 +94,7 @@ class Analysis:
     sentences: tuple[tuple[int, int], ...]
     parsed: tuple[Parsed, ...] = ()
     entities: tuple[EntitySpan, ...] = ()
-
-    @property
-    def has_parser(self) -> bool:
-        """Whether a model was available (``parsed`` may still be empty when nothing was selected)."""
-        return get_nlp(self.language) is not None
+    has_parser: bool = False  # a model ran (``parsed`` may still be empty when nothing was selected)
 
 
 @functools.cache
@@ -107,7 +104,9 @@ def get_nlp(language: str | None) -> Language | None:
     if name is None:
         return None
     if importlib.util.find_spec(name) is None:
-        LOGGER.warning("nlp: package %s is not installed; %s falls back to rules without a parser", name, language)
+        LOGGER.warning(
+            "nlp: package %s is not installed; %s falls back to rules without a parser", name, language
+        )
         return None
     import spacy
 
@@ -120,7 +119,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):
-        if "\n" not in match.group() and _ABBREVIATION.search(text, max(0, match.start() - 12), match.start()):
+        if "\n" not in match.group() and _ABBREVIATION.search(
+            text, max(0, match.start() - 12), match.start()
+        ):
             continue
         end = match.end()
         if text[start:end].strip():
@@ -142,7 +143,7 @@ def _chunks(
     """Contiguous runs of sentences with the same selection, as (start, end, selected)."""
     runs: list[tuple[int, int, bool]] = []
     for (start, end), flag in zip(sentences, selected, strict=True):
-        if runs and runs[-1][2] == flag:
+        if runs and runs[-1][2] == flag and (not flag or "\n" not in text[runs[-1][1] - 1 : start + 1]):
             runs[-1] = (runs[-1][0], end, flag)
         else:
             runs.append((start, end, flag))
@@ -187,12 +188,16 @@ def analyse_many(
     parsed: list[list[Parsed]] = [[] for _ in texts]
     found: list[list[EntitySpan]] = [[] for _ in texts]
     disable = [] if entities else [p for p in _PARSE_ONLY if p in nlp.pipe_names]
-    for doc, (i, start) in nlp.pipe(parse_jobs, as_tuples=True, batch_size=batch_size, disable=disable, n_process=n_process):
+    for doc, (i, start) in nlp.pipe(
+        parse_jobs, as_tuples=True, batch_size=batch_size, disable=disable, n_process=n_process
+    ):
         parsed[i].append(Parsed(start, doc))
         found[i].extend(_entity_spans(doc, start))
     if ner_jobs:
         off = [p for p in _NER_DISABLE if p in nlp.pipe_names]
-        for doc, (i, start) in nlp.pipe(ner_jobs, as_tuples=True, batch_size=batch_size, disable=off, n_process=n_process):
+        for doc, (i, start) in nlp.pipe(
+            ner_jobs, as_tuples=True, batch_size=batch_size, disable=off, n_process=n_process
+        ):
             found[i].extend(_entity_spans(doc, start))
     return [
         Analysis(
@@ -201,6 +206,7 @@ def analyse_many(
             tuple(spans),
             tuple(sorted(chunks, key=lambda p: p.start)),
             tuple(sorted(ents, key=lambda e: e.start)),
+            has_parser=True,
         )
         for text, spans, chunks, ents in zip(texts, sentences, parsed, found, strict=True)
     ]

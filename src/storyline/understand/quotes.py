@@ -13,12 +13,13 @@ How:
    the language's lexicon and the nearest name-like span.
 3. Content spans are snapped to the quotation marks around them: a quote whose content is exactly a
    quoted passage is ``direct``, one that contains a quoted fragment ``mixed``, else ``indirect``.
-   A quote interrupted by its cue (``“A,” he said. “B.”``) gives one quote whose offsets run from
-   the first to the last quoted word and whose ``text`` joins the quoted parts.
+   A quote interrupted by its cue (``“A,” he said. “B.”``) gives one quote.
 4. Speakers are resolved by ``quotes_speakers`` (pronouns and descriptions to earlier names).
 
-Conventions (those of PolNeAR): content includes a complementiser (``that``) and the quotation
-marks of a direct quote, and excludes the sentence's final punctuation outside the marks.
+Offsets: a direct quote runs from its first to its last quoted character, without the marks (and
+its ``text`` joins the parts of a quote interrupted by its cue or running over paragraphs); a mixed
+or indirect quote keeps the quoted fragments' marks. Conventions (those of PolNeAR): content includes
+a complementiser (``that``) and excludes the sentence's final punctuation outside the marks.
 ``speaker_entity_id`` is left ``None``: the entity module links speakers to canonical entities.
 """
 
@@ -29,12 +30,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Mention, Quote
-from storyline.understand.nlp import Analysis, Parsed, analyse, split_sentences
+from storyline.understand.nlp import Analysis, EntitySpan, Parsed, analyse, split_sentences
 from storyline.understand.quotes_marks import Quoted, find_quoted
-from storyline.understand.quotes_parse import Candidate, parse_candidates
+from storyline.understand.quotes_parse import Candidate, parse_candidates, speaker_at
 from storyline.understand.quotes_plain import plain_candidates
-from storyline.understand.quotes_spans import kind_of, merge_continuations, tidy
-from storyline.understand.quotes_speakers import Named, resolve_speaker
+from storyline.understand.quotes_spans import drop_nested, kind_of, merge_continuations, tidy
+from storyline.understand.quotes_speakers import Named, person_aliases, resolve_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -70,25 +71,35 @@ def find_attributions(
     if analysis is None:
         if doc is not None:
             ents = tuple(_doc_entities(doc))
-            analysis = Analysis(text, lang, tuple(split_sentences(text)), (Parsed(0, doc),), ents)
+            analysis = Analysis(text, lang, tuple(split_sentences(text)), (Parsed(0, doc),), ents, True)
         else:
             analysis = analyse(text, lang)
     quoted = find_quoted(text)
     if analysis.has_parser and lang is not None:
         parsed = [c for p in analysis.parsed for c in parse_candidates(p.doc, p.start, lang)]
         tidied = [c for c in (tidy(text, c, quoted) for c in parsed) if c is not None]
-        extra = plain_candidates(text, lang, quoted, analysis.sentences, covered=tidied, indirect=False)
+        extra = [
+            _parsed_speaker(c, analysis)
+            for c in plain_candidates(text, lang, quoted, analysis.sentences, covered=tidied, indirect=False)
+        ]
         candidates = tidied + [c for c in (tidy(text, c, quoted) for c in extra) if c is not None]
     else:
         plain = plain_candidates(text, lang, quoted, analysis.sentences)
         candidates = [c for c in (tidy(text, c, quoted) for c in plain) if c is not None]
-    candidates = _dedupe(merge_continuations(text, _dedupe(candidates), quoted))
+    candidates = drop_nested(_dedupe(merge_continuations(text, _dedupe(candidates), quoted)))
     return _attributions(text, article_id, lang, candidates, quoted, analysis)
 
 
-def _doc_entities(doc: Doc) -> list[object]:
-    from storyline.understand.nlp import EntitySpan
+def _parsed_speaker(cand: Candidate, analysis: Analysis) -> Candidate:
+    """A candidate found without the parser, with its speaker taken from the parse where it has one."""
+    for chunk in analysis.parsed:
+        if chunk.start <= cand.cue[0] < chunk.start + len(chunk.doc.text):
+            speaker = speaker_at(chunk.doc, chunk.start, cand.cue[0])
+            return cand if speaker is None else replace(cand, speaker=speaker)
+    return cand
 
+
+def _doc_entities(doc: Doc) -> list[EntitySpan]:
     return [EntitySpan(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
 
 
@@ -110,20 +121,20 @@ def _attributions(
     quoted: list[Quoted],
     analysis: Analysis,
 ) -> list[Attribution]:
-    earlier: list[Named] = [Named(e.start, e.end, e.text, e.label) for e in analysis.entities]
+    earlier = person_aliases(text, [Named(e.start, e.end, e.text, e.label) for e in analysis.entities])
     out: list[Attribution] = []
     for cand in sorted(cands, key=lambda c: (c.cue[0], c.start)):
         kind = kind_of(cand, quoted)
-        content = text[cand.start : cand.end]
-        if kind == "direct":
+        start, end, content = cand.start, cand.end, text[cand.start : cand.end]
+        if kind == "direct":  # the words between the marks; the parts of an interrupted quote joined
             inner = [p for q in quoted if cand.start <= q.start and q.end <= cand.end for p in q.parts]
-            content = " ".join(text[s:e] for s, e in inner)
+            start, end, content = inner[0][0], inner[-1][1], " ".join(text[s:e] for s, e in inner)
         quote = Quote(
             article_id=article_id,
-            start=cand.start,
-            end=cand.end,
+            start=start,
+            end=end,
             text=content,
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             cue=text[cand.cue[0] : cand.cue[1]],
             language=lang,
         )
@@ -134,7 +145,9 @@ def _attributions(
             earlier.append(Named(res.start, res.end, res.text, label))
             quote = replace(quote, speaker=res.text, speaker_start=res.start, speaker_end=res.end)
             spans = [res.written, (res.start, res.end)] if res.written else [(res.start, res.end)]
-            mentions = tuple(Mention(article_id, s, e, text[s:e], "SPEAKER") for s, e in spans if s is not None)
+            mentions = tuple(
+                Mention(article_id, s, e, text[s:e], "SPEAKER") for s, e in spans if s is not None
+            )
         out.append(Attribution(quote, mentions))
     out.sort(key=lambda a: (a.quote.start, a.quote.end))
     return out

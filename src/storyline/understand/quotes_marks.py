@@ -91,8 +91,8 @@ def _role(mark: str, prev: str, nxt: str, stack: list[_Open]) -> str:
     """'open', 'close' or '' (not a quotation mark here) for one mark in its context."""
     family = "d" if mark == "''" else _FAMILY[mark]
     top = next((o for o in reversed(stack) if o.family == family), None)
-    if mark in "'’" and _is_word(prev) and _is_word(nxt):
-        return ""  # an apostrophe inside a word
+    if mark in "'’" and ((_is_word(prev) and _is_word(nxt)) or nxt.isdigit()):
+        return ""  # an apostrophe inside a word, or an elision ('90s)
     if mark in "„‚「『":
         return "open" if not _is_space(nxt) else ""
     if mark in "」』":

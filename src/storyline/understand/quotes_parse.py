@@ -9,8 +9,8 @@ Rules, tried for each token of a parsed chunk whose lemma is in the cue lexicon:
   without the cue's own subtree;
 - **object cue**: ``X called for a ban``, ``X denied the report`` -> the object (or the object of the
   preposition) is the content;
-- **according to**: ``according to X, ...`` / ``selon X, ...`` -> X is the speaker, the clause it
-  modifies (without the phrase) is the content;
+- **according to**: ``according to X, ...`` -> X is the speaker, the sentence without the phrase
+  is the content; ``selon X, ...`` likewise with the clause it modifies;
 - **passive**: ``it was announced that ...`` -> no speaker unless an agent (``by X``) is given.
 
 A speaker inherits the subject of the verb it is coordinated with or governed by (``he stood up and
@@ -21,26 +21,31 @@ the quotation marks around them (``quotes_marks``), so a direct quote keeps its 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.understand.quotes_lexicon import OBJECT_VERBS, SPEECH_VERBS, cue_table
+from storyline.understand.quotes_deps import (
+    CUT,
+    OBJ,
+    SUBJ,
+    is_temporal,
+    speaker_at,
+    speaker_of,
+    subtree_without,
+    token_parts,
+    token_span,
+)
+from storyline.understand.quotes_lexicon import CORE_FRAMES, OBJECT_VERBS, SPEECH_VERBS, cue_table
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["Candidate", "parse_candidates"]
+__all__ = ["Candidate", "parse_candidates", "speaker_at"]
 
-_COMP = frozenset({"ccomp", "xcomp", "parataxis"})
-_SUBJ = frozenset({"nsubj", "csubj", "nsubj:pass", "nsubjpass"})
-_PASSIVE_SUBJ = frozenset({"nsubjpass", "nsubj:pass"})
-_OBJ = frozenset({"dobj", "obj"})
-_CUT = frozenset({"relcl", "acl", "acl:relcl", "punct", "cc", "mark"})
-_EDGE = frozenset(",.;:—–-()[]…")
-_PREPS = frozenset({"for", "about", "of", "on", "to", "against", "with"})
+_RAISING = frozenset({"seem", "appear", "look", "sound"})
+_TAIL = frozenset({"relcl", "appos", "acl", "npadvmod", "advcl"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,87 +68,23 @@ class Candidate:
         return self.parts[-1][1]
 
 
-def _runs(tokens: Iterable[Token]) -> list[list[Token]]:
-    """Tokens grouped in runs of consecutive indices, edge punctuation and spaces trimmed."""
-    ordered = sorted(tokens, key=lambda t: t.i)
-    runs: list[list[Token]] = []
-    for tok in ordered:
-        if runs and runs[-1][-1].i == tok.i - 1:
-            runs[-1].append(tok)
-        else:
-            runs.append([tok])
-    trimmed = []
-    for run in runs:
-        while run and (run[0].is_space or run[0].text in _EDGE or run[0].dep_ == "cc"):
-            run = run[1:]
-        while run and (run[-1].is_space or run[-1].text in _EDGE or run[-1].dep_ == "cc"):
-            run = run[:-1]
-        if run:
-            trimmed.append(run)
-    return trimmed
-
-
-def _parts(tokens: Iterable[Token], offset: int) -> tuple[tuple[int, int], ...]:
-    runs = _runs(tokens)
-    return tuple((offset + r[0].idx, offset + r[-1].idx + len(r[-1].text)) for r in runs)
-
-
-def _span(tokens: Sequence[Token], offset: int) -> tuple[int, int] | None:
-    parts = _parts(tokens, offset)
-    return (parts[0][0], parts[-1][1]) if parts else None
-
-
-def _subtree_without(root: Token, cut: frozenset[str], skip: set[int] | None = None) -> list[Token]:
-    """``root``'s subtree without the subtrees of children whose dependency is in ``cut``."""
-    dropped = set(skip or ())
-    for child in root.children:
-        if child.dep_ in cut or child.i in dropped:
-            dropped.update(t.i for t in child.subtree)
-    return [t for t in root.subtree if t.i not in dropped]
-
-
-def _subject(verb: Token) -> tuple[Token | None, bool]:
-    """The subject of ``verb`` (inherited through xcomp/conj heads) and whether the verb is passive."""
-    node: Token | None = verb
-    for _ in range(3):
-        if node is None:
-            break
-        for child in node.children:
-            if child.dep_ in _SUBJ:
-                return child, child.dep_ in _PASSIVE_SUBJ
-        node = node.head if node.dep_ in {"xcomp", "conj"} and node.head is not node else None
-    return None, False
-
-
-def _speaker(verb: Token, offset: int) -> tuple[int, int] | None:
-    subject, passive = _subject(verb)
-    if passive or subject is None:
-        for child in verb.children:
-            if child.dep_ in {"agent", "obl:agent"}:
-                objects = [g for g in child.children if g.dep_ in {"pobj", "obj"}] or [child]
-                return _span(_subtree_without(objects[0], _CUT), offset)
-        if passive:
-            return None
-    if subject is None or (subject.lower_ in {"it", "this", "that", "there", "il"} and passive):
-        return None
-    return _span(_subtree_without(subject, _CUT), offset)
-
-
-def frame_of(tok: Token) -> str:
-    """How a cue word takes its content: ccomp, para, xcomp, dobj, prep:<word> or none."""
+def frames_of(tok: Token) -> list[str]:
+    """How a cue word may take its content, most clausal first: ccomp, para, xcomp, dobj, prep:<word>."""
     deps = [c.dep_ for c in tok.children]
+    frames = []
     if "ccomp" in deps:
-        return "ccomp"
-    if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and any(d in _SUBJ for d in deps)):
-        return "para"
+        frames.append("ccomp")
+    if tok.dep_ == "parataxis" or (tok.dep_ == "advcl" and any(d in SUBJ for d in deps)):
+        frames.append("para")
     if "xcomp" in deps:
-        return "xcomp"
+        frames.append("xcomp")
     if "dobj" in deps or "obj" in deps:
-        return "dobj"
+        frames.append("dobj")
     for child in tok.children:
-        if child.dep_ in {"prep", "obl"} and any(g.dep_ in {"pobj", "obj"} for g in child.children):
-            return "prep:" + child.lower_
-    return "none"
+        objects = [g for g in child.children if g.dep_ in {"pobj", "obj"}]
+        if child.dep_ in {"prep", "obl"} and objects and not is_temporal(child):  # not "said on Monday"
+            frames.append("prep:" + child.lower_)
+    return frames
 
 
 def _content_tokens(tok: Token, frame: str) -> tuple[list[Token], list[Token]]:
@@ -153,23 +94,58 @@ def _content_tokens(tok: Token, frame: str) -> tuple[list[Token], list[Token]]:
         if head is tok or head.pos_ not in {"VERB", "AUX", "ADJ", "NOUN", "PROPN"}:
             return [], []
         own = {t.i for t in tok.subtree}
-        return [t for t in head.subtree if t.i not in own], []
-    if frame in {"ccomp", "xcomp", "dobj"}:
-        deps = {"dobj", "obj"} if frame == "dobj" else {frame}
-        return [t for c in tok.children if c.dep_ in deps for t in c.subtree], []
+        return _without_tail([t for t in head.subtree if t.i not in own]), []
+    if frame in {"ccomp", "xcomp"}:
+        heads = [c for c in tok.children if c.dep_ == frame]
+        if frame == "xcomp":
+            # the object of the infinitive's subject belongs to it: ordered the city to ...; and a
+            # raising verb's subject: it seemed like ..., who seem to be ...
+            first = heads[0].i if heads else tok.i
+            raised = SUBJ if tok.lemma_.lower() in _RAISING else frozenset()
+            heads += [c for c in tok.children if (c.dep_ in OBJ and c.i < first) or c.dep_ in raised]
+        return _without_tail([t for c in heads for t in c.subtree]), []
+    if frame == "dobj":
+        objects = [c for c in tok.children if c.dep_ in OBJ]
+        # the object's complement belongs to it: accused X of Y, showed X with a lead, called X a Y
+        after = [
+            c
+            for c in tok.children
+            if objects and c.i > objects[0].i and c.dep_ in {"prep", "oprd", "obl"} and not is_temporal(c)
+        ]
+        return _without_tail([t for c in objects + after for t in c.subtree]), []
     if frame.startswith("prep:"):
         for child in tok.children:
             if child.dep_ in {"prep", "obl"} and child.lower_ == frame[5:]:
                 objects = [g for g in child.children if g.dep_ in {"pobj", "obj"}]
-                return [t for g in objects for t in g.subtree], [child]
+                return _without_tail([t for g in objects for t in g.subtree]), [child]
     return [], []
+
+
+def _without_tail(tokens: list[Token]) -> list[Token]:
+    """Drop a trailing comment set off by a comma or dash (``..., which ...``, ``... — a former aide``)."""
+    if len(tokens) < 4:
+        return tokens
+    ordered = sorted(tokens, key=lambda t: t.i)
+    last = ordered[-1].i
+    while last > ordered[0].i and (ordered[-1].is_punct or ordered[-1].is_space):
+        ordered.pop()
+        last = ordered[-1].i
+    ids = {t.i for t in ordered}
+    for tok in ordered[2:]:
+        prev = tok.doc[tok.i - 1]
+        if prev.text in {",", "—", "–", "-", "("} and prev.i in ids and tok.dep_ in _TAIL:
+            sub = [t.i for t in tok.subtree]
+            if max(sub) >= last and tok.head.i in ids and tok.head.i < tok.i:
+                return [t for t in ordered if t.i < prev.i]
+    return ordered
 
 
 def _allowed_frames(tok: Token, language: str) -> frozenset[str]:
     lemma = tok.lemma_.lower()
     table = cue_table(language)
     if table:
-        return frozenset(table.get(tok.pos_, {}).get(lemma, ()))
+        core = CORE_FRAMES.get(language, {}).get(lemma, ()) if tok.pos_ == "VERB" else ()
+        return frozenset(table.get(tok.pos_, {}).get(lemma, ())) | frozenset(core)
     frames: set[str] = set()
     if tok.pos_ in {"VERB", "AUX"} and lemma in SPEECH_VERBS.get(language, frozenset()):
         frames |= {"ccomp", "para", "xcomp"}
@@ -182,17 +158,16 @@ def _according(tok: Token, offset: int) -> Candidate | None:
     """``according to X, ...``: X is the speaker, the modified clause the content."""
     to = next((c for c in tok.children if c.lower_ == "to"), None)
     obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-    if obj is None:
+    if to is None or obj is None:
         return None
-    head = tok.head if tok.head is not tok else None
-    if head is None:
+    if tok.head is tok:
         return None
     cut = {t.i for t in tok.subtree}
-    parts = _parts([t for t in head.subtree if t.i not in cut], offset)
+    parts = token_parts([t for t in tok.sent if t.i not in cut], offset)
     if not parts:
         return None
     cue = (offset + tok.idx, offset + to.idx + len(to.text))
-    return Candidate(parts, cue, _span(_subtree_without(obj, _CUT), offset), "according")
+    return Candidate(parts, cue, token_span(subtree_without(obj, CUT), offset), "according")
 
 
 def _selon(tok: Token, offset: int) -> Candidate | None:
@@ -202,11 +177,11 @@ def _selon(tok: Token, offset: int) -> Candidate | None:
     if clause is None or noun.dep_ not in {"obl:mod", "obl", "nmod", "obl:arg"}:
         return None
     cut = {t.i for t in noun.subtree}
-    parts = _parts([t for t in clause.subtree if t.i not in cut], offset)
+    parts = token_parts([t for t in clause.subtree if t.i not in cut], offset)
     if not parts:
         return None
     cue = (offset + tok.idx, offset + tok.idx + len(tok.text))
-    return Candidate(parts, cue, _span(_subtree_without(noun, _CUT | {"case"}), offset), "according")
+    return Candidate(parts, cue, token_span(subtree_without(noun, CUT | {"case"}), offset), "according")
 
 
 def parse_candidates(doc: Doc, offset: int, language: str) -> list[Candidate]:
@@ -220,9 +195,9 @@ def parse_candidates(doc: Doc, offset: int, language: str) -> list[Candidate]:
         elif language == "fr" and lower in {"selon", "d'après", "d’après"} and tok.dep_ == "case":
             cand = _selon(tok, offset)
         elif tok.pos_ in {"VERB", "AUX", "NOUN"}:
-            frames = _allowed_frames(tok, language)
-            frame = frame_of(tok) if frames else "none"
-            if frame in frames:
+            allowed = _allowed_frames(tok, language)
+            frame = next((f for f in frames_of(tok) if f in allowed), None) if allowed else None
+            if frame is not None:
                 cand = _verb_candidate(tok, frame, offset)
         if cand is not None:
             found.append(cand)
@@ -231,9 +206,9 @@ def parse_candidates(doc: Doc, offset: int, language: str) -> list[Candidate]:
 
 def _verb_candidate(verb: Token, frame: str, offset: int) -> Candidate | None:
     tokens, extra = _content_tokens(verb, frame)
-    parts = _parts(tokens, offset)
+    parts = token_parts(tokens, offset)
     if not parts:
         return None
     cue_tokens = [verb, *extra, *(c for c in verb.children if c.dep_ in {"prt", "compound:prt"})]
-    cue = _span(cue_tokens, offset) or (offset + verb.idx, offset + verb.idx + len(verb.text))
-    return Candidate(parts, cue, _speaker(verb, offset), frame)
+    cue = token_span(cue_tokens, offset) or (offset + verb.idx, offset + verb.idx + len(verb.text))
+    return Candidate(parts, cue, speaker_of(verb, offset), frame)

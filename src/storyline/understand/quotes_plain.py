@@ -28,8 +28,13 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["plain_candidates"]
 
 _COMPLEMENTISERS = r"(?:dass|daß|que|che|dat|that|qu['’])"
-_DETERMINER = r"(?:(?:der|die|das|el|la|los|las|il|lo|la|le|les|l['’]|o|a|os|as|de|het|the|ein|eine|un|una|uno|um|uma|een|a|an)\s+)"
-_NAME = rf"{_DETERMINER}?(?:[\w.’'-]+\s+){{0,2}}?(?:[A-ZÀ-ÖØ-Þ][\w.’'-]*)(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.’'-]*|von|van|de|del|da|di|der|den|la|le))*"
+_DETERMINER = (
+    r"(?:(?:der|die|das|el|la|los|las|il|lo|la|le|les|l['’]|o|a|os|as|de|het|the|ein|eine|un|una|uno|um|uma"
+    r"|een|a|an)\s+)"
+)
+_CAP = r"[A-ZÀ-ÖØ-Þ](?:[a-z]{0,3}\.|[\w’'-]*)"
+_PARTICLE = r"von|van|de|del|da|di|der|den|la|le"
+_NAME = rf"(?<![\w])(?:{_DETERMINER}(?:[a-zà-ÿ][\w-]*\s+){{0,2}})?{_CAP}(?:\s+(?:{_CAP}|{_PARTICLE}))*"
 _NAME_RE = re.compile(_NAME)
 _WINDOW = 90
 _COLON = re.compile(r"\s*((?:[A-Z][\w.’'-]*\s){0,3}[A-Z][\w.’'-]*):\s+(\S.*)")
@@ -71,9 +76,12 @@ def _speaker_near(text: str, lang: str, start: int, end: int, after: bool) -> tu
 
 def _direct(text: str, lang: str, q: Quoted, sentences: Sequence[tuple[int, int]]) -> Candidate | None:
     s_start, _ = _sentence_of(sentences, q.start)
-    _, s_end = _sentence_of(sentences, max(q.start, q.end - 1))
     after = _cue_re(lang).search(text, q.end, min(len(text), q.end + _WINDOW))
-    if after and "\n" not in text[q.end : after.start()] and not re.search(r"[.!?]\s", text[q.end : after.start()]):
+    if (
+        after
+        and "\n" not in text[q.end : after.start()]
+        and not re.search(r"[.!?]\s", text[q.end : after.start()])
+    ):
         right = min(len(text), after.end() + 60)
         nl = text.find("\n", after.end(), right)
         right = nl if nl >= 0 else right
@@ -103,21 +111,41 @@ def _indirect(text: str, lang: str, start: int, end: int) -> list[Candidate]:
     for phrase in ACCORDING.get(lang, ()):
         match = re.match(rf"\s*({re.escape(phrase)})\s+({_NAME})\s*,\s*", sentence, re.IGNORECASE)
         if match and match.end() < stop:
-            cue = (start + match.start(1), start + match.end(1))
-            found.append(Candidate(((start + match.end(), start + stop),), cue, (start + match.start(2), start + match.end(2)), "plain-according"))
+            found.append(
+                Candidate(
+                    ((start + match.end(), start + stop),),
+                    (start + match.start(1), start + match.end(1)),
+                    (start + match.start(2), start + match.end(2)),
+                    "plain-according",
+                )
+            )
     for cue in _cue_re(lang).finditer(sentence):
         comp = re.match(rf"\s*,?\s*({_COMPLEMENTISERS})", sentence[cue.end() :], re.IGNORECASE)
         if comp:
             content_start = cue.end() + comp.start(1)
             if content_start < stop:
                 speaker = _speaker_near(text, lang, start, start + cue.start(), after=False)
-                found.append(Candidate(((start + content_start, start + stop),), (start + cue.start(), start + cue.end()), speaker, "plain-that"))
+                found.append(
+                    Candidate(
+                        ((start + content_start, start + stop),),
+                        (start + cue.start(), start + cue.end()),
+                        speaker,
+                        "plain-that",
+                    )
+                )
             continue
         lead = sentence[: cue.start()].rstrip()
         if lead.endswith(",") and not re.search(r"[\"“”„«»]", lead) and cue.end() >= stop - 40:
             speaker = _speaker_near(text, lang, start + cue.end(), start + stop, after=True)
             if speaker is not None and len(lead) > 15:
-                found.append(Candidate(((start, start + len(lead) - 1),), (start + cue.start(), start + cue.end()), speaker, "plain-post"))
+                found.append(
+                    Candidate(
+                        ((start, start + len(lead) - 1),),
+                        (start + cue.start(), start + cue.end()),
+                        speaker,
+                        "plain-post",
+                    )
+                )
     return found
 
 

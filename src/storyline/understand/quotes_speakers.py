@@ -24,14 +24,102 @@ from storyline.understand.quotes_lexicon import PRONOUNS
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["ROLES", "Named", "Resolved", "resolve_speaker"]
+__all__ = ["ROLES", "Named", "Resolved", "person_aliases", "resolve_speaker"]
 
 ROLES = frozenset(
-    ["official", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "chancellor", "secretary", "leader", "chief", "senator", "governor", "candidate", "premier", "diplomat", "general", "ambassador", "lawmaker", "congressman", "congresswoman", "chairman", "chairwoman", "director", "commander", "mayor", "prime", "premier", "envoy", "aide", "adviser", "advisor", "businessman", "billionaire", "nominee", "democrat", "republican", "congressman", "ministre", "président", "porte-parole", "chef", "dirigeant", "secrétaire", "sprecher", "sprecherin", "minister", "ministerin", "kanzler", "kanzlerin", "präsident", "präsidentin", "portavoz", "ministro", "ministra", "presidente", "portavoce", "woordvoerder", "premier"]
+    [
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "president",
+        "chancellor",
+        "secretary",
+        "leader",
+        "chief",
+        "senator",
+        "governor",
+        "candidate",
+        "premier",
+        "diplomat",
+        "general",
+        "ambassador",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "chairman",
+        "chairwoman",
+        "director",
+        "commander",
+        "mayor",
+        "prime",
+        "premier",
+        "envoy",
+        "aide",
+        "adviser",
+        "advisor",
+        "businessman",
+        "billionaire",
+        "nominee",
+        "democrat",
+        "republican",
+        "congressman",
+        "ministre",
+        "président",
+        "porte-parole",
+        "chef",
+        "dirigeant",
+        "secrétaire",
+        "sprecher",
+        "sprecherin",
+        "minister",
+        "ministerin",
+        "kanzler",
+        "kanzlerin",
+        "präsident",
+        "präsidentin",
+        "portavoz",
+        "ministro",
+        "ministra",
+        "presidente",
+        "portavoce",
+        "woordvoerder",
+        "premier",
+    ]
 )
-_DETERMINERS = frozenset(["the", "this", "that", "le", "la", "les", "l'", "l’", "der", "die", "das", "el", "la", "los", "las", "il", "lo", "i", "gli", "o", "a", "os", "as", "de", "het"])
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "this",
+        "that",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "l’",
+        "der",
+        "die",
+        "das",
+        "el",
+        "la",
+        "los",
+        "las",
+        "il",
+        "lo",
+        "i",
+        "gli",
+        "o",
+        "a",
+        "os",
+        "as",
+        "de",
+        "het",
+    ]
+)
 _PERSON = frozenset({"PERSON", "PER"})
 _GROUP = frozenset({"ORG", "NORP", "GPE"})
+_NOT_PERSON = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT"})
 _WORD = re.compile(r"[\w’'-]+")
 
 
@@ -63,6 +151,31 @@ def _before(candidates: Sequence[Named], pos: int, labels: frozenset[str]) -> Na
     return best
 
 
+def _nationality(word: str, start: int, end: int, earlier: Sequence[Named]) -> bool:
+    """A capitalised singular head that NER does not take for an organisation (``the Norwegian``)."""
+    if not word[:1].isupper() or word.endswith("s"):
+        return False
+    return not any(n.start < end and start < n.end and n.label in _NOT_PERSON for n in earlier)
+
+
+def person_aliases(text: str, named: Sequence[Named]) -> list[Named]:
+    """``named`` completed with every other occurrence of a person's name or surname in ``text``.
+
+    The small models often tag a bare surname (``Stoltenberg``) as an organisation, or miss it:
+    such a span, or an untagged occurrence, becomes a PERSON mention.
+    """
+    names = {w for n in named if n.label in _PERSON for w in (n.text, n.text.split()[-1]) if len(w) > 2}
+    if not names:
+        return list(named)
+    pattern = re.compile(
+        r"(?<![\w])(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w])"
+    )
+    kept = [n for n in named if not (n.label in _NOT_PERSON | {"NORP"} and n.text in names)]
+    found = [Named(m.start(), m.end(), m.group(), "PERSON") for m in pattern.finditer(text)]
+    extra = [f for f in found if not any(k.start < f.end and f.start < k.end for k in kept)]
+    return sorted(kept + extra, key=lambda n: n.start)
+
+
 def resolve_speaker(
     text: str, span: tuple[int, int], language: str | None, earlier: Sequence[Named]
 ) -> Resolved:
@@ -84,7 +197,7 @@ def resolve_speaker(
         head = lower[-1]
         same_head = [n for n in earlier if n.label.startswith("SPEAKER") and head in n.text.lower().split()]
         target = _before(same_head, start, frozenset({"SPEAKER", "SPEAKER_GROUP"}))
-        if target is None and (head in ROLES or words[-1][:1].isupper()):
+        if target is None and (head in ROLES or _nationality(words[-1], start, end, earlier)):
             target = _before(earlier, start, _PERSON)
     if target is None:
         return Resolved(written, start, end)
