@@ -33,16 +33,18 @@ def _evaluator(task: str) -> Any:
 @click.option(
     "--split",
     type=click.Choice(["all", "fit", "heldout"]),
-    default="all",
-    show_default=True,
-    help="similarity only: the part of the file (heldout = pairs the shipped model was not fitted on)",
+    default=None,
+    help="similarity (default all) and ner (default heldout): the part of the file; heldout = what the "
+    "shipped model was not fitted on",
 )
 @click.pass_obj
 @handle_errors
-def evaluate(obj: Context, task: str, file: Path, as_json: bool, split: str) -> None:
+def evaluate(obj: Context, task: str, file: Path, as_json: bool, split: str | None) -> None:
     """Score a labelled file: similarity, stories, quotes, timex, ner or entities."""
     run = _evaluator(task)
-    options: dict[str, Any] = {"split": split} if task == "similarity" else {}
+    if split is not None and task not in {"similarity", "ner"}:
+        raise click.UsageError(f"--split applies to similarity and ner, not {task}")
+    options: dict[str, Any] = {"split": split} if split is not None else {}
     with Progress(
         TextColumn(f"eval {task}"),
         BarColumn(),

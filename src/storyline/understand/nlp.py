@@ -110,8 +110,12 @@ def get_nlp(language: str | None) -> Language | None:
         return None
     import spacy
 
+    from storyline.understand.entities_model import install_tuned_ner
+
     LOGGER.info("nlp: loading %s for %s", name, language)
-    return spacy.load(name)
+    nlp = spacy.load(name)
+    install_tuned_ner(nlp, language)  # the CoNLL-tuned NER for en (package data, see scripts/train_ner.py)
+    return nlp
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
