@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= storyline.db
+PORT ?= 8765
 
 .PHONY: run test lint typecheck bench clean
 
@@ -22,7 +23,7 @@ $(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-install
 
 run: $(VENV)/.stamp-install
 	$(BIN)/storyline --db $(DB) ingest examples/
-	$(BIN)/storyline --db $(DB) articles
+	$(BIN)/storyline --db $(DB) serve --port $(PORT)
 
 lint: $(VENV)/.stamp-test
 	$(BIN)/ruff check src tests benchmarks
