@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from storyline.embed import ArticleVectors
 from storyline.model import Article, Assignment, Batch, RawDoc, Rejection, Story, StoryEvent, Storyline
 from storyline.store import StoryWriter
-
-if TYPE_CHECKING:
-    from storyline.stories.assign import AssignOutcome
+from storyline.stories.contract import AssignOutcomeLike
 
 LOGGER = logging.getLogger(__name__)
 
@@ -68,7 +65,7 @@ class BatchWriter:
         self.storylines: dict[str, Storyline] = {}
         self.events: list[StoryEvent] = []
 
-    def add_outcome(self, outcome: AssignOutcome, vectors: ArticleVectors) -> None:
+    def add_outcome(self, outcome: AssignOutcomeLike, vectors: ArticleVectors) -> None:
         """Keep one assignment's results; a story changed twice in a batch is written once, last."""
         self.assignments.append(outcome.assignment)
         self.vectors[outcome.assignment.article_id] = (vectors.embedder, vectors.document.tobytes())

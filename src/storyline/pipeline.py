@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import Any
 
 from storyline import registry
 from storyline.batching import BatchWriter, RunStats
@@ -36,9 +37,7 @@ from storyline.language import with_language
 from storyline.model import Article, RawDoc, Rejection
 from storyline.settings import Settings
 from storyline.store import StoryWriter
-
-if TYPE_CHECKING:  # the story stages load their models only when stories are on
-    from storyline.stories.assign import AssignInput, StoryAssigner
+from storyline.stories.contract import ASSIGN_MODULE, AssignInputLike, PrepareInputs, StoryAssignerLike
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,14 +51,14 @@ class Prepared:
     raw: RawDoc
     article: Article
     signature: Signature
-    assign_input: AssignInput | None = None
+    assign_input: AssignInputLike | None = None
 
 
 class Components:
     """The stateful stage objects of a run, built once per store."""
 
     def __init__(
-        self, settings: Settings, *, dedup: Deduplicator, assigner: StoryAssigner | None = None
+        self, settings: Settings, *, dedup: Deduplicator, assigner: StoryAssignerLike | None = None
     ) -> None:
         self.settings = settings
         self.dedup = dedup
@@ -76,11 +75,7 @@ class Components:
         dedup.load(store.iter_minhashes())
         assigner = None
         if settings.stories:
-            from storyline.stories.assign import StoryAssigner
-
-            assigner = StoryAssigner(
-                window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
-            )
+            assigner = _new_assigner(settings)
             n = assigner.restore(store.iter_story_states())
             LOGGER.info("assign: restored %d active stories", n)
         return cls(settings, dedup=dedup, assigner=assigner)
@@ -100,6 +95,14 @@ def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Reje
     return Prepared(item, article, signature)
 
 
+def _new_assigner(settings: Settings) -> StoryAssignerLike:
+    module: Any = importlib.import_module(ASSIGN_MODULE)
+    assigner: StoryAssignerLike = module.StoryAssigner(
+        window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
+    )
+    return assigner
+
+
 @functools.lru_cache(maxsize=2)
 def _embedder(name: str) -> Embedder:
     """One embedder per process (its model loads once, on first use)."""
@@ -114,10 +117,9 @@ def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[P
     results = [prepare_one(item, settings) for item in items]
     if not settings.stories:
         return results
-    from storyline.stories.assign import prepare_assign_inputs
-
+    prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
     done = [r for r in results if isinstance(r, Prepared)]
-    inputs = iter(prepare_assign_inputs([p.article for p in done], _embedder(settings.embedder)))
+    inputs = iter(prepare([p.article for p in done], _embedder(settings.embedder)))
     return [
         dataclasses.replace(r, assign_input=next(inputs)) if isinstance(r, Prepared) else r for r in results
     ]
@@ -200,18 +202,15 @@ def rebuild_stories(
 
     Deterministic: the same store gives the same stories as the original ingest did (with the same
     settings), because assignment depends only on the articles and their order."""
-    from storyline.stories.assign import StoryAssigner, prepare_assign_inputs
-
+    prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
     store.clear_stories()
-    assigner = StoryAssigner(
-        window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
-    )
+    assigner = _new_assigner(settings)
     embedder = _embedder(settings.embedder)
     n = 0
     articles = iter(list(store.iter_articles()))
     while chunk := list(islice(articles, settings.batch_size)):
         batch = BatchWriter(store, RunStats())
-        for article, item in zip(chunk, prepare_assign_inputs(chunk, embedder), strict=True):
+        for article, item in zip(chunk, prepare(chunk, embedder), strict=True):
             item = dataclasses.replace(item, duplicate_of=article.duplicate_of)
             batch.add_outcome(assigner.assign(item), item.vectors)
         batch.flush()
