@@ -11,7 +11,6 @@ Split: a pair is in ``fit`` when ``int(sha256(pair_id), 16) % 10 < 7`` (about 70
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections import defaultdict
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import InputError
+from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import pearson, spearman
 from storyline.stories.features import PairInput
 from storyline.stories.similarity import PairScorer, default_scorer
@@ -59,32 +58,26 @@ def read_pairs(path: Path, *, split: str = "all") -> Iterator[GoldPair]:
     """The gold pairs of ``path`` in the given split, in file order."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
-    try:
-        lines = path.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e}") from e
-    with lines:
-        for line_no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                pair = GoldPair(
-                    pair_id=str(obj["pair_id"]),
-                    lang1=str(obj["lang1"]),
-                    lang2=str(obj["lang2"]),
-                    text1=str(obj["text1"]),
-                    text2=str(obj["text2"]),
-                    overall=float(obj["overall"]),
-                    official=obj.get("in_official_labels"),
-                )
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(
-                    f"{path}:{line_no}: expected a JSON object with pair_id, lang1, lang2, text1, text2 "
-                    f"and a numeric overall ({e})"
-                ) from e
-            if split == "all" or split_of(pair.pair_id) == split:
-                yield pair
+    pairs = read_records(
+        path,
+        _parse_pair,
+        expected="a JSON object with pair_id, lang1, lang2, text1, text2 and a numeric overall",
+    )
+    for pair in pairs:
+        if split == "all" or split_of(pair.pair_id) == split:
+            yield pair
+
+
+def _parse_pair(obj: Any) -> GoldPair:
+    return GoldPair(
+        pair_id=str(obj["pair_id"]),
+        lang1=str(obj["lang1"]),
+        lang2=str(obj["lang2"]),
+        text1=str(obj["text1"]),
+        text2=str(obj["text2"]),
+        overall=float(obj["overall"]),
+        official=obj.get("in_official_labels"),
+    )
 
 
 def _inputs(pair: GoldPair) -> tuple[PairInput, PairInput]:

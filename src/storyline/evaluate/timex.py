@@ -19,7 +19,6 @@ Split: a document is in ``fit`` when ``int(sha256(id), 16) % 10 < 7`` (about 70 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -28,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storyline.errors import InputError
+from storyline.evaluate.jsonl import read_records
 from storyline.model import TimeMention
 from storyline.understand.dates import find_time_mentions
 
@@ -81,32 +80,21 @@ def read_timex_docs(path: Path, *, split: str = "all") -> Iterator[GoldDoc]:
     """The documents of ``path`` in the given split, in file order."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
-    try:
-        lines = path.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e}") from e
-    with lines:
-        for line_no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                doc = GoldDoc(
-                    id=str(obj["id"]),
-                    text=str(obj["text"]),
-                    dct=_parse_dct(obj.get("dct")),
-                    timexes=tuple(
-                        GoldTimex(int(t["start"]), int(t["end"]), str(t["type"]), str(t["value"]))
-                        for t in obj["timexes"]
-                    ),
-                )
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(
-                    f"{path}:{line_no}: expected a JSON object with 'id', 'text', 'dct' and 'timexes' "
-                    f"({type(e).__name__}: {e})"
-                ) from e
-            if split == "all" or split_of(doc.id) == split:
-                yield doc
+    docs = read_records(path, _parse_doc, expected="a JSON object with 'id', 'text', 'dct' and 'timexes'")
+    for doc in docs:
+        if split == "all" or split_of(doc.id) == split:
+            yield doc
+
+
+def _parse_doc(obj: Any) -> GoldDoc:
+    return GoldDoc(
+        id=str(obj["id"]),
+        text=str(obj["text"]),
+        dct=_parse_dct(obj.get("dct")),
+        timexes=tuple(
+            GoldTimex(int(t["start"]), int(t["end"]), str(t["type"]), str(t["value"])) for t in obj["timexes"]
+        ),
+    )
 
 
 def _pair(gold: Sequence[GoldTimex], pred: Sequence[TimeMention]) -> list[tuple[GoldTimex, TimeMention]]:
