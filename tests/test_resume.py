@@ -74,3 +74,16 @@ def test_sigkill_then_resume_stores_everything_exactly_once(tmp_path: Path) -> N
     assert before <= after and len(after) == N_GOOD
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM rejections").fetchone()[0] == 3
+        # facts commit with their article: every article has its dates, and each entity's mention
+        # count (kept by the resolver, restored from the store on resume) matches its stored mentions
+        undated = con.execute(
+            "SELECT count(*) FROM articles AS a WHERE NOT EXISTS"
+            " (SELECT 1 FROM time_mentions AS t WHERE t.article_id = a.id)"
+        ).fetchone()[0]
+        assert undated == 0
+        counts = con.execute(
+            "SELECT e.n_mentions, (SELECT count(*) FROM mentions AS m WHERE m.entity_id = e.id)"
+            " FROM entities AS e"
+        ).fetchall()
+        assert counts and all(kept == stored for kept, stored in counts)
+        assert max(kept for kept, _ in counts) >= N_GOOD  # NATO, named in every article

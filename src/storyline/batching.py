@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.embed import ArticleVectors
-from storyline.model import Article, Assignment, Batch, RawDoc, Rejection, Story, StoryEvent, Storyline
+from storyline.model import (
+    Article,
+    Assignment,
+    Batch,
+    Entity,
+    Figure,
+    Mention,
+    Quote,
+    RawDoc,
+    Rejection,
+    Story,
+    StoryEvent,
+    Storyline,
+    TimeMention,
+)
 from storyline.store import StoryWriter
 from storyline.stories.contract import AssignOutcomeLike
+from storyline.understand.canonical import ResolvedFacts
 
 LOGGER = logging.getLogger(__name__)
 
@@ -49,8 +65,11 @@ class RunStats:
 class BatchWriter:
     """Collects one batch and commits it; counts articles as stored only after the commit."""
 
-    def __init__(self, store: StoryWriter, stats: RunStats) -> None:
+    def __init__(
+        self, store: StoryWriter, stats: RunStats, *, on_stored: Callable[[Batch], object] | None = None
+    ) -> None:
         self.store, self.stats = store, stats
+        self.on_stored = on_stored
         self._reset()
 
     def _reset(self) -> None:
@@ -64,6 +83,11 @@ class BatchWriter:
         self.story_states: dict[str, bytes] = {}
         self.storylines: dict[str, Storyline] = {}
         self.events: list[StoryEvent] = []
+        self.entities: dict[str, Entity] = {}
+        self.mentions: list[Mention] = []
+        self.quotes: list[Quote] = []
+        self.time_mentions: list[TimeMention] = []
+        self.figures: list[Figure] = []
 
     def add_outcome(self, outcome: AssignOutcomeLike, vectors: ArticleVectors) -> None:
         """Keep one assignment's results; a story changed twice in a batch is written once, last."""
@@ -74,34 +98,59 @@ class BatchWriter:
         self.storylines.update((line.id, line) for line in outcome.storylines)
         self.events.extend(outcome.events)
 
+    def add_facts(self, facts: ResolvedFacts) -> None:
+        """Keep one article's facts; an entity changed twice in a batch is written once, last."""
+        self.entities.update((e.id, e) for e in facts.entities)
+        self.mentions.extend(facts.mentions)
+        self.quotes.extend(facts.quotes)
+        self.time_mentions.extend(facts.time_mentions)
+        self.figures.extend(facts.figures)
+
     def __len__(self) -> int:
         return len(self.articles) + len(self.rejections)
 
     def flush(self) -> None:
         if not len(self):
             return
-        self.store.write_batch(
-            Batch(
-                articles=tuple(self.articles),
-                raws=tuple(self.raws),
-                rejections=tuple(self.rejections),
-                minhashes=self.minhashes,
-                vectors=self.vectors,
-                assignments=tuple(self.assignments),
-                stories=tuple(self.stories.values()),
-                story_states=self.story_states,
-                storylines=tuple(self.storylines.values()),
-                events=tuple(self.events),
-            )
+        batch = Batch(
+            articles=tuple(self.articles),
+            raws=tuple(self.raws),
+            rejections=tuple(self.rejections),
+            minhashes=self.minhashes,
+            vectors=self.vectors,
+            assignments=tuple(self.assignments),
+            stories=tuple(self.stories.values()),
+            story_states=self.story_states,
+            storylines=tuple(self.storylines.values()),
+            events=tuple(self.events),
+            entities=tuple(self.entities.values()),
+            mentions=tuple(self.mentions),
+            quotes=tuple(self.quotes),
+            time_mentions=tuple(self.time_mentions),
+            figures=tuple(self.figures),
         )
+        self.store.write_batch(batch)
         self.stats.stored += len(self.articles)
         self.stats.duplicates += sum(1 for a in self.articles if a.duplicate_of)
         self.stats.rejected += len(self.rejections)
         self.stats.reasons.update(r.reason for r in self.rejections)
         LOGGER.info(
-            "store: %d articles (%d duplicates), %d rejections committed",
+            "store: %d articles (%d duplicates), %d rejections, %d quotes, %d entities committed",
             len(self.articles),
             sum(1 for a in self.articles if a.duplicate_of),
             len(self.rejections),
+            len(self.quotes),
+            len(self.entities),
         )
         self._reset()
+        if self.on_stored is not None:
+            self._after_commit(self.on_stored, batch)
+
+    @staticmethod
+    def _after_commit(hook: Callable[[Batch], object], batch: Batch) -> None:
+        """Run a post-commit hook (alerts); its failure never fails the run: what it missed is caught
+        up later from a cursor (``storyline alerts``)."""
+        try:
+            hook(batch)
+        except Exception as e:
+            LOGGER.warning("after-commit hook failed (caught up later): %s: %s", type(e).__name__, e)

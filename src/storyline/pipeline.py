@@ -2,16 +2,24 @@
 
 ::
 
-    RawDoc ─► extract ─► language ─► signature ─► embed ─►│ (already stored?) ─► dedup ─► assign ─► store
-              └──────── per article, in a process pool ─────┘ └──────── in order, in this process ────────┘
+    RawDoc ─► extract ─► language ─► signature ─► understand ─► embed ─►│ (already stored?) ─► dedup ─►
+              └─────────────── per article, in a process pool ──────────┘
+        ─► canonical entities ─► assign ─► store
+           └──── in order, in this process ────┘
 
-The per-article stages (extract, language, MinHash signature and, with ``stories`` on, the
-embedding and surface signals) are pure functions of the item, so they run in a process pool over
-bounded windows of input, in input order (each worker loads its models once); the stateful steps
-(the "already stored" check, dedup, story assignment, writing) run in this process, in input
-order, so a run is deterministic for a given input. An article counts as stored only once its
-batch is committed, so a run killed at any point loses nothing it reported, and re-running stores
-nothing twice.
+The per-article stages (extract, language, MinHash signature, with ``understand`` on the NLP pass
+and the facts derived from it, and with ``stories`` on the embedding and surface signals) are pure
+functions of the item, so they run in a process pool over bounded windows of input, in input order
+(each worker loads its models once); the stateful steps (the "already stored" check, dedup,
+canonical entities and speaker links, story assignment, writing) run in this process, in input
+order, so a run is deterministic for a given input. An article and its facts are written in one
+transaction and count as stored only once it is committed, so a run killed at any point loses
+nothing it reported, and re-running stores nothing twice (the entity resolver is restored from the
+committed entity rows, as the dedup index is).
+
+Duplicates (exact and near copies) get no facts of their own: their facts are their original's,
+so quotes and entity mention counts are not inflated by copies of one wire report. An article whose
+understanding fails is stored without facts (the failure is logged).
 """
 
 from __future__ import annotations
@@ -34,10 +42,12 @@ from storyline.embed import Embedder
 from storyline.errors import Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
-from storyline.model import Article, RawDoc, Rejection
+from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.settings import Settings
 from storyline.store import StoryWriter
 from storyline.stories.contract import ASSIGN_MODULE, AssignInputLike, PrepareInputs, StoryAssignerLike
+from storyline.understand.canonical import FactResolver, ResolvedFacts
+from storyline.understand.findings import Findings, find_facts_many
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,17 +62,24 @@ class Prepared:
     article: Article
     signature: Signature
     assign_input: AssignInputLike | None = None
+    findings: Findings | None = None
 
 
 class Components:
     """The stateful stage objects of a run, built once per store."""
 
     def __init__(
-        self, settings: Settings, *, dedup: Deduplicator, assigner: StoryAssignerLike | None = None
+        self,
+        settings: Settings,
+        *,
+        dedup: Deduplicator,
+        assigner: StoryAssignerLike | None = None,
+        facts: FactResolver | None = None,
     ) -> None:
         self.settings = settings
         self.dedup = dedup
         self.assigner = assigner
+        self.facts = facts
 
     @classmethod
     def for_store(cls, settings: Settings, store: StoryWriter) -> Components:
@@ -78,7 +95,8 @@ class Components:
             assigner = _new_assigner(settings)
             n = assigner.restore(store.iter_story_states())
             LOGGER.info("assign: restored %d active stories", n)
-        return cls(settings, dedup=dedup, assigner=assigner)
+        facts = FactResolver.restored(store.iter_entities()) if settings.understand else None
+        return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
 
 
 def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Rejection:
@@ -113,8 +131,15 @@ def _embedder(name: str) -> Embedder:
 
 
 def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
-    """``prepare_one`` over ``items``, then (with ``stories`` on) one batched embedding call."""
+    """``prepare_one`` over ``items``, then (with ``understand`` on) one batched NLP pass and (with
+    ``stories`` on) one batched embedding call."""
     results = [prepare_one(item, settings) for item in items]
+    if settings.understand:
+        done = [r for r in results if isinstance(r, Prepared)]
+        found = iter(find_facts_many([p.article for p in done]))
+        results = [
+            dataclasses.replace(r, findings=next(found)) if isinstance(r, Prepared) else r for r in results
+        ]
     if not settings.stories:
         return results
     prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
@@ -162,11 +187,14 @@ def run(
     store: StoryWriter,
     *,
     on_progress: Callable[[RunStats], None] | None = None,
+    on_stored: Callable[[Batch], object] | None = None,
 ) -> RunStats:
-    """Run every stage over ``items`` and store the results; returns the counts."""
+    """Run every stage over ``items`` and store the results; returns the counts.
+
+    ``on_stored`` sees each batch once it is committed (the alerts hook); its failures are logged."""
     settings = components.settings
     stats = RunStats()
-    batch = BatchWriter(store, stats)
+    batch = BatchWriter(store, stats, on_stored=on_stored)
     seen: set[str] = set()
     for result in _prepared(items, settings):
         stats.read += 1
@@ -177,6 +205,8 @@ def run(
         else:
             article = components.dedup.mark(result.article, result.signature)
             seen.add(article.id)
+            if article.duplicate_of is None and components.facts is not None and result.findings is not None:
+                batch.add_facts(_resolve_facts(components.facts, article, result.findings))
             if components.assigner is not None and result.assign_input is not None:
                 item = dataclasses.replace(result.assign_input, duplicate_of=article.duplicate_of)
                 batch.add_outcome(components.assigner.assign(item), item.vectors)
@@ -193,6 +223,20 @@ def run(
         on_progress(stats)
     LOGGER.info("pipeline: %s", stats.summary())
     return stats
+
+
+def _resolve_facts(facts: FactResolver, article: Article, findings: Findings) -> ResolvedFacts:
+    """The article's stored facts; a failure leaves the article without facts (logged), never lost."""
+    try:
+        return facts.resolve(article, findings)
+    except Exception as e:
+        LOGGER.warning(
+            "understand: %s: resolving entities failed, stored without facts: %s: %s",
+            article.id,
+            type(e).__name__,
+            e,
+        )
+        return ResolvedFacts()
 
 
 def rebuild_stories(

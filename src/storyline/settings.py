@@ -43,6 +43,9 @@ class Settings:
         0.7, "estimated Jaccard similarity at which an article is a near-copy"
     )
     workers: int = _setting(0, "processes for the per-article stages (0 = one per core, at most 2)")
+    understand: bool = _setting(
+        True, "find entities, quotes, dates and figures in each new original article on ingest"
+    )
     stories: bool = _setting(False, "embed articles and group them into stories and storylines on ingest")
     embedder: str = _setting("use.v1", "embedder for story assignment and search by meaning (use.v1)")
     story_window_days: float = _setting(30.0, "a story takes new articles for this many days after its last")

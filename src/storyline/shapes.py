@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from storyline.model import Article, Entity, Quote, Rejection, Story, StoryEvent, Storyline
-from storyline.store import SearchHit
+from storyline.model import (
+    Article,
+    Entity,
+    Figure,
+    Mention,
+    Quote,
+    Rejection,
+    Story,
+    StoryEvent,
+    Storyline,
+    TimeMention,
+)
+from storyline.store import ArticleFacts, SearchHit
 
 if TYPE_CHECKING:
     from storyline.stories.similarity import PairScore, SentencePair
@@ -181,4 +193,62 @@ def entity_json(entity: Entity) -> dict[str, Any]:
         "n_mentions": entity.n_mentions,
         "first_seen": iso(entity.first_seen_at),
         "last_seen": iso(entity.last_seen_at),
+    }
+
+
+def mention_json(mention: Mention) -> dict[str, Any]:
+    """A span of the article naming an entity (``entity_id`` is the canonical entity, or null)."""
+    return {
+        "text": mention.text,
+        "type": mention.type,
+        "entity_id": mention.entity_id,
+        "start": mention.start,
+        "end": mention.end,
+    }
+
+
+def time_mention_json(time: TimeMention) -> dict[str, Any]:
+    """A time expression: TIMEX3 ``type`` and ``value``, its ``anchor`` (publication day) and whether it
+    dates the reported event (``is_event``) or is incidental."""
+    return {
+        "text": time.text,
+        "type": time.type,
+        "value": time.value,
+        "anchor": time.anchor,
+        "is_event": time.is_event,
+        "start": time.start,
+        "end": time.end,
+    }
+
+
+def figure_json(figure: Figure) -> dict[str, Any]:
+    """A quantity, normalised (``2%`` -> 0.02 with unit ``%``), with what it ``counts``."""
+    return {
+        "text": figure.text,
+        "value": figure.value,
+        "unit": figure.unit,
+        "counts": figure.counts,
+        "start": figure.start,
+        "end": figure.end,
+    }
+
+
+def article_facts_json(facts: ArticleFacts, entities: Mapping[str, Entity]) -> dict[str, Any]:
+    """The facts of one article (``storyline show ID --json``): ``entities`` it names (each with
+    ``article_mentions``, most named first), ``mentions``, ``quotes``, ``dates`` and ``figures``, in
+    text order. ``entities`` maps the ids its mentions and speakers point at to their rows."""
+    counts: dict[str, int] = {}
+    for m in facts.mentions:
+        if m.entity_id is not None and m.entity_id in entities:
+            counts[m.entity_id] = counts.get(m.entity_id, 0) + 1
+    named = sorted(counts, key=lambda i: (-counts[i], entities[i].name))
+    return {
+        "entities": [{**entity_json(entities[i]), "article_mentions": counts[i]} for i in named],
+        "mentions": [mention_json(m) for m in facts.mentions],
+        "quotes": [
+            quote_json(q, speaker_name=e.name if (e := entities.get(q.speaker_entity_id or "")) else None)
+            for q in facts.quotes
+        ],
+        "dates": [time_mention_json(t) for t in facts.time_mentions],
+        "figures": [figure_json(f) for f in facts.figures],
     }

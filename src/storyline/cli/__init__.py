@@ -15,7 +15,7 @@ import click
 
 from storyline import __version__
 from storyline import settings as settings_mod
-from storyline.cli import articles, evaluate, stories, web
+from storyline.cli import articles, digest, evaluate, facts, stories, watch, web
 from storyline.cli._common import Context, handle_errors
 
 
@@ -46,7 +46,9 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
-for _command in [*articles.COMMANDS, *stories.COMMANDS, *evaluate.COMMANDS, *web.COMMANDS]:
+for _command in [*articles.COMMANDS, *stories.COMMANDS, *evaluate.COMMANDS, *web.COMMANDS, *facts.COMMANDS]:
+    cli.add_command(_command)
+for _command in [*digest.COMMANDS, *watch.COMMANDS]:
     cli.add_command(_command)
 
 

@@ -30,6 +30,7 @@ from storyline.shapes import article_json, rejection_json, search_hit_json
 @handle_errors
 def ingest(obj: Context, inputs: tuple[str, ...], as_json: bool) -> None:
     """Read files, directories, feeds, WARC archives, URLs or - (stdin) into the store."""
+    from storyline.alerts import on_batch
     from storyline.batching import RunStats
     from storyline.ingest import iter_inputs
     from storyline.pipeline import Components, run
@@ -49,7 +50,13 @@ def ingest(obj: Context, inputs: tuple[str, ...], as_json: bool) -> None:
         def show(stats: RunStats) -> None:
             progress.update(task, description=stats.summary())
 
-        stats = run(iter_inputs(inputs, obj.settings), components, store, on_progress=show)
+        stats = run(
+            iter_inputs(inputs, obj.settings),
+            components,
+            store,
+            on_progress=show,
+            on_stored=lambda batch: on_batch(store, batch),
+        )
     if as_json:
         emit_json(stats.as_dict())
     else:
@@ -92,7 +99,9 @@ def articles(obj: Context, /, as_json: bool, limit: int, offset: int, **kw: Any)
 @click.pass_obj
 @handle_errors
 def show(obj: Context, article_id: str, as_json: bool) -> None:
-    """Show one article with its text."""
+    """Show one article with its text, entities, quotes, dates and figures."""
+    from storyline.cli.facts import facts_of, print_facts
+
     article = obj.store.get_article(article_id)
     if article is None:
         raise click.ClickException(f"no article {article_id!r}; list ids with `storyline articles`")
@@ -100,14 +109,16 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
         article, with_text=True, story_id=obj.store.story_ids_of([article.id]).get(article.id)
     )
     shape["duplicates"] = [d.id for d in obj.store.duplicates_of(article.id)]
+    facts = facts_of(obj.store, article.id)[1]
     if as_json:
-        emit_json(shape)
+        emit_json({**shape, **facts})
         return
     for key, value in shape.items():
         if key != "text":
             OUT.print(f"[bold]{key}[/bold]: {value}", highlight=False, markup=True)
     OUT.print()
     OUT.print(article.text, markup=False, highlight=False)
+    print_facts(facts, article.duplicate_of)
 
 
 @click.command()

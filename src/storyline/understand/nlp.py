@@ -111,10 +111,12 @@ def get_nlp(language: str | None) -> Language | None:
     import spacy
 
     from storyline.understand.entities_model import install_tuned_ner
+    from storyline.understand.nlp_fast import install_fast_matcher
 
     LOGGER.info("nlp: loading %s for %s", name, language)
     nlp = spacy.load(name)
     install_tuned_ner(nlp, language)  # the CoNLL-tuned NER for en (package data, see scripts/train_ner.py)
+    install_fast_matcher(nlp)  # the attribute ruler's same matches, found by lookup (nlp_fast)
     return nlp
 
 
