@@ -62,8 +62,7 @@ def seed_store(path: Path) -> SqliteStore:
     run(items, Components.for_store(settings, store), store)
     if not HAS_ASSIGN:
         _write_stories(store)
-    if not store.list_entities(limit=1):
-        _write_facts(store)
+    _write_facts(store, with_stoltenberg=not store.list_entities(limit=1))
     return store
 
 
@@ -72,8 +71,9 @@ def _span(text: str, part: str) -> tuple[int, int]:
     return start, start + len(part)
 
 
-def _write_facts(store: SqliteStore) -> None:
-    """Until the pipeline writes facts: Stoltenberg, his quote in the AFP report, a hostile entity."""
+def _write_facts(store: SqliteStore, *, with_stoltenberg: bool) -> None:
+    """A hostile entity; and, when the pipeline wrote no facts (``understand`` off), Stoltenberg and
+    his quote in the AFP report."""
     by_key = {k: store.get_article(v) for k, v in article_ids(store).items()}
     afp, dpa, hostile = by_key["afp"], by_key["dpa"], by_key["hostile"]
     assert afp is not None and dpa is not None and hostile is not None
@@ -91,6 +91,9 @@ def _write_facts(store: SqliteStore) -> None:
         Entity("e-hostile", HOSTILE_TITLE, "MISC", ("<script>alert(3)</script>",), ("en",)),
     )
     quote = Quote(afp.id, q0, q1, said, "direct", "said", "Jens Stoltenberg", "e-stoltenberg")
+    if not with_stoltenberg:
+        store.write_batch(Batch(entities=entities[1:], mentions=tuple(mentions[2:])))
+        return
     store.write_batch(Batch(entities=entities, mentions=tuple(mentions), quotes=(quote,)))
 
 

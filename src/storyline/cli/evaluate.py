@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from storyline.cli._common import ERR, OUT, Context, emit_json, handle_errors, make_table
 
-TASKS = ("similarity", "stories", "quotes", "timex", "ner", "entities")
+TASKS = ("similarity", "stories", "quotes", "timex", "ner", "entities", "novelty")
 
 
 def _evaluator(task: str) -> Any:

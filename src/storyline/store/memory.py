@@ -22,6 +22,7 @@ from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store.memory_facts import MemoryFactStore
 from storyline.store.memory_stories import MemoryStoryStore
+from storyline.store.memory_watch import MemoryWatchStore
 from storyline.store.query import parse_query, term_words, tokenize
 
 LOGGER = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _utc(value)
 
 
-class MemoryStore(MemoryStoryStore, MemoryFactStore):
+class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
     def __init__(self) -> None:
@@ -56,6 +57,7 @@ class MemoryStore(MemoryStoryStore, MemoryFactStore):
         self._tokens: dict[str, tuple[list[str], list[Token]]] = {}
         self._init_stories()
         self._init_facts()
+        self._init_watch()
 
     def __repr__(self) -> str:
         return f"MemoryStore(<{len(self._articles)} articles>)"

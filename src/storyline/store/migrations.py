@@ -201,11 +201,59 @@ CREATE TABLE figures (
 );
 """
 
+_WATCH = """
+CREATE TABLE watchlists (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    entities TEXT NOT NULL DEFAULT '[]',
+    keywords TEXT NOT NULL DEFAULT '[]',
+    example TEXT NOT NULL DEFAULT '',
+    threshold REAL NOT NULL,
+    webhook_url TEXT,
+    webhook_secret TEXT,
+    example_vector BLOB,
+    created_at TEXT NOT NULL,
+    last_visit_at TEXT
+);
+CREATE TABLE alerts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT UNIQUE NOT NULL,
+    watchlist_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    story_id TEXT,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    title TEXT NOT NULL DEFAULT '',
+    published_at TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (watchlist_id, article_id)
+);
+CREATE INDEX alerts_created_at ON alerts(created_at);
+CREATE TABLE deliveries (
+    alert_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    status INTEGER,
+    error TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    PRIMARY KEY (alert_id, attempt)
+);
+CREATE TABLE cursors (name TEXT PRIMARY KEY, seq INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE sentence_vectors (
+    article_id TEXT NOT NULL,
+    embedder TEXT NOT NULL,
+    spans BLOB NOT NULL,
+    rows BLOB NOT NULL,
+    PRIMARY KEY (article_id, embedder)
+);
+"""
+
 MIGRATIONS: list[tuple[str, Step]] = [
     ("0001_articles", _ARTICLES),
     ("0002_stories", _STORIES),
     ("0003_facts", _FACTS),
     ("0004_stories_merged_into", "CREATE INDEX stories_merged_into ON stories(merged_into);"),
+    ("0005_watchlists_alerts", _WATCH),
 ]
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

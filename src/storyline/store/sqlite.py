@@ -29,6 +29,7 @@ from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
+from storyline.store.sqlite_watch import SqliteWatchStore
 
 LOGGER = logging.getLogger(__name__)
 _ALL = ArticleFilter()
@@ -59,7 +60,7 @@ _UPSERT_REJECTION = (
 )
 
 
-class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads):
+class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
     ``readonly=True`` opens an existing, fully migrated database for reading only (no writer

@@ -15,14 +15,15 @@ import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from starlette.exceptions import HTTPException
 
+from storyline.alerts import WatchStore, on_batch
 from storyline.batching import RunStats
 from storyline.ingest.files import iter_stream, jsonl_item
 from storyline.ingest.sniff import looks_like_html
-from storyline.model import Article, RawDoc, Rejection
+from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.pipeline import Components, Prepared, prepare_one, run
 from storyline.settings import Settings
 from storyline.shapes import pair_score_json
@@ -105,13 +106,18 @@ class IngestService:
             if components is None or self._count_after != self.store.count_articles():
                 components = Components.for_store(self.settings, self.writer)
             try:
-                stats = run(items, components, self.writer)
+                stats = run(items, components, self.writer, on_stored=self._alerts)
             except BaseException:
                 self._components = None
                 raise
             self._components, self._count_after = components, self.store.count_articles()
         LOGGER.info("web ingest: %s", stats.summary())
         return stats
+
+    def _alerts(self, batch: Batch) -> None:
+        """Raise the watchlists' alerts for a stored batch."""
+        if isinstance(self.writer, WatchStore):  # SqliteStore and MemoryStore are
+            on_batch(cast(Any, self.writer), batch)
 
     def items_from_bytes(self, data: bytes, *, origin: str, name: str = "") -> Iterator[RawDoc | Rejection]:
         """The items in a body or uploaded file, classified by content (text, HTML, JSONL, feed, WARC)."""

@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from storyline import __version__
 from storyline.settings import Settings
 from storyline.store import StoryReader
-from storyline.web import api, api_facts, api_ingest, pages, pages_facts, pages_tools
+from storyline.web import api, api_facts, api_ingest, feeds, pages, pages_facts, pages_tools
 from storyline.web.context import WebContext
 from storyline.web.errors import install_error_handlers
 from storyline.web.render import Pages
@@ -56,6 +56,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(pages_tools.router)
     app.include_router(pages_facts.router)
+    app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app, app.state.pages.error)
     app.add_middleware(BodyLimit, max_bytes=settings.max_item_bytes + FORM_OVERHEAD_BYTES)

@@ -1,0 +1,189 @@
+"""``storyline watch add|list|rm`` and ``storyline alerts``: watchlists and the alerts they raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from storyline.alerts import engine
+from storyline.alerts.model import Watchlist, watchlist_id
+from storyline.alerts.webhook import alert_payload, deliver_pending
+from storyline.cli._common import (
+    OUT,
+    Context,
+    emit_json,
+    handle_errors,
+    listing_options,
+    make_table,
+    parse_when,
+)
+from storyline.errors import InputError
+
+
+def _watchlist_json(w: Watchlist) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "name": w.name,
+        "entities": list(w.entities),
+        "keywords": list(w.keywords),
+        "example": w.example,
+        "threshold": w.threshold,
+        "webhook_url": w.webhook_url,
+        "created_at": w.created_at.isoformat().replace("+00:00", "Z"),
+        "last_visit_at": w.last_visit_at.isoformat().replace("+00:00", "Z") if w.last_visit_at else None,
+    }
+
+
+@click.group()
+def watch() -> None:
+    """Manage watchlists: queries over entities, keywords and meaning that raise alerts."""
+
+
+@watch.command("add")
+@click.argument("name")
+@click.option("--entity", "entities", multiple=True, help="an entity name or alias (repeatable; any matches)")
+@click.option("--keyword", "keywords", multiple=True, help="a word or phrase (repeatable; any matches)")
+@click.option("--example", help="example text: articles close in meaning match")
+@click.option(
+    "--example-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="example text file"
+)
+@click.option("--like", "like_article", help="use this stored article as the example")
+@click.option(
+    "--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="cosine for --example"
+)
+@click.option("--webhook", help="POST each alert as JSON to this URL")
+@click.option("--secret", help="HMAC-SHA256 key that signs webhook bodies")
+@click.option("--json", "as_json", is_flag=True, help="print the watchlist as JSON")
+@click.pass_obj
+@handle_errors
+def add(
+    obj: Context,
+    name: str,
+    entities: tuple[str, ...],
+    keywords: tuple[str, ...],
+    example: str | None,
+    example_file: Path | None,
+    like_article: str | None,
+    threshold: float,
+    webhook: str | None,
+    secret: str | None,
+    as_json: bool,
+) -> None:
+    """Add (or replace) a watchlist. Each kind given must match; any item of a kind will do."""
+    store = obj.store
+    text = example or ""
+    if example_file is not None:
+        text = example_file.read_text(encoding="utf-8")
+    if like_article is not None:
+        article = store.get_article(like_article)
+        if article is None:
+            raise InputError(f"no article {like_article!r}; see: storyline articles")
+        text = f"{article.title}\n{article.text}".strip()
+    if not (entities or keywords or text.strip()):
+        raise click.UsageError("give at least one --entity, --keyword, --example, --example-file or --like")
+    if webhook is not None and not webhook.startswith(("http://", "https://")):
+        raise click.BadParameter(f"expected an http(s) URL, got {webhook!r}", param_hint="--webhook")
+    vector = None
+    if text.strip():
+        from storyline.embed.use import UseEmbedder
+
+        vector = engine.example_row(UseEmbedder(), text)
+    watchlist = Watchlist(
+        watchlist_id(name), name, tuple(entities), tuple(keywords), text, threshold, webhook, secret, vector
+    )
+    engine.start_cursor(store)
+    store.add_watchlist(watchlist)
+    if as_json:
+        emit_json(_watchlist_json(watchlist))
+    else:
+        click.echo(watchlist.id)
+
+
+@watch.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON array")
+@click.pass_obj
+@handle_errors
+def list_(obj: Context, as_json: bool) -> None:
+    """List watchlists."""
+    rows = obj.store.list_watchlists()
+    if as_json:
+        emit_json([_watchlist_json(w) for w in rows])
+        return
+    table = make_table("id", "name", "entities", "keywords", "example", "webhook")
+    for w in rows:
+        table.add_row(
+            w.id, w.name, ", ".join(w.entities), ", ".join(w.keywords), w.example[:40], w.webhook_url or ""
+        )
+    OUT.print(table)
+
+
+@watch.command("rm")
+@click.argument("watchlist_ref", metavar="ID")
+@click.pass_obj
+@handle_errors
+def rm(obj: Context, watchlist_ref: str) -> None:
+    """Remove a watchlist (by id or name) and its alerts."""
+    store = obj.store
+    found = store.get_watchlist(watchlist_ref) or store.get_watchlist(watchlist_id(watchlist_ref))
+    if found is None:
+        raise InputError(f"no watchlist {watchlist_ref!r}; see: storyline watch list")
+    store.remove_watchlist(found.id)
+    click.echo(f"removed {found.id}")
+
+
+@click.command()
+@click.option("--since", help="alerts raised on or after this time (ISO date)")
+@click.option("--watchlist", "watchlist_ref", help="only this watchlist's alerts (id or name)")
+@click.option(
+    "--refresh/--no-refresh",
+    default=True,
+    show_default=True,
+    help="check articles stored since the last check first",
+)
+@click.option(
+    "--deliver/--no-deliver", default=True, show_default=True, help="POST undelivered alerts to webhooks"
+)
+@listing_options
+@click.pass_obj
+@handle_errors
+def alerts(
+    obj: Context,
+    /,
+    as_json: bool,
+    limit: int,
+    offset: int,
+    since: str | None,
+    watchlist_ref: str | None,
+    refresh: bool,
+    deliver: bool,
+) -> None:
+    """Alerts raised by watchlists, newest first (checks new articles first)."""
+    store = obj.store
+    watchlists = {w.id: w for w in store.list_watchlists()}
+    if refresh and watchlists:
+        engine.refresh(store)
+    if deliver and watchlists:
+        deliver_pending(store)
+    wid = None
+    if watchlist_ref is not None:
+        wid = watchlist_ref if watchlist_ref in watchlists else watchlist_id(watchlist_ref)
+        if wid not in watchlists:
+            raise InputError(f"no watchlist {watchlist_ref!r}; see: storyline watch list")
+    rows = store.list_alerts(watchlist_id=wid, since=parse_when(since), limit=limit, offset=offset)
+    if as_json:
+        emit_json(
+            [alert_payload(a, watchlists[a.watchlist_id]) for a in rows if a.watchlist_id in watchlists]
+        )
+        return
+    table = make_table("at", "watchlist", "article", "story", "reasons", "title")
+    for a in rows:
+        name = watchlists[a.watchlist_id].name if a.watchlist_id in watchlists else a.watchlist_id
+        table.add_row(
+            a.created_at.isoformat()[:19], name, a.article_id, a.story_id or "", ",".join(a.reasons), a.title
+        )
+    OUT.print(table)
+
+
+COMMANDS = [watch, alerts]

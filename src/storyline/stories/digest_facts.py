@@ -1,0 +1,88 @@
+"""The facts the digest reads: from the store, or computed from the article text where it has none.
+
+The pipeline stores each article's facts (mentions, quotes, time mentions, figures) on ingest.
+Articles stored before it did, or by a run with understanding off, have none: for those the digest
+computes dates, figures and quotes itself with the same ``understand`` functions (no entities:
+they need the cross-article resolver), and says so (``FactsSource.path``: ``"store"``,
+``"computed"`` or ``"mixed"``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storyline.model import Article
+from storyline.store import ArticleFacts, StoryReader
+from storyline.understand.dates import find_time_mentions
+from storyline.understand.entities import find_mentions
+from storyline.understand.figures import find_figures
+from storyline.understand.nlp import analyse
+from storyline.understand.quotes import find_attributions
+
+__all__ = ["FactsSource", "compute_facts", "load_facts"]
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class FactsSource:
+    """Facts per article id, and how many came from the store or were computed here."""
+
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)
+    n_stored: int = 0
+    n_computed: int = 0
+
+    @property
+    def path(self) -> str:
+        if self.n_computed and self.n_stored:
+            return "mixed"
+        return "computed" if self.n_computed else "store"
+
+
+def compute_facts(article: Article, *, quotes: bool = True) -> ArticleFacts:
+    """Dates, figures and (``quotes=True``) quotes and entity mentions of ``article``, from its text."""
+    times = find_time_mentions(
+        article.text, article_id=article.id, published_at=article.published_at, language=article.language
+    )
+    figures = find_figures(article.text, article_id=article.id, language=article.language)
+    if not quotes:
+        return ArticleFacts(time_mentions=tuple(times), figures=tuple(figures))
+    analysis = analyse(article.text, article.language)
+    found = [
+        a.quote
+        for a in find_attributions(
+            article.text, article_id=article.id, language=article.language, analysis=analysis
+        )
+    ]
+    mentions = find_mentions(article.text, analysis, article_id=article.id, language=article.language)
+    return ArticleFacts(tuple(mentions), tuple(found), tuple(times), tuple(figures))
+
+
+def _empty(facts: ArticleFacts) -> bool:
+    return not (facts.mentions or facts.quotes or facts.time_mentions or facts.figures)
+
+
+def load_facts(
+    store: StoryReader, articles: Sequence[Article], *, quotes_for: frozenset[str] = frozenset()
+) -> FactsSource:
+    """Stored facts of ``articles``; computed ones where the store has none.
+
+    Computing quotes and mentions needs a parse (about 0.1 s an article), so only articles in
+    ``quotes_for`` (the new ones, whose quotes "what's new" lists) get them when computed.
+    """
+    source = FactsSource()
+    for article in articles:
+        facts = store.article_facts(article.id)
+        if _empty(facts):
+            facts = compute_facts(article, quotes=article.id in quotes_for)
+            source.n_computed += 1
+        else:
+            source.n_stored += 1
+        source.facts[article.id] = facts
+    if source.n_computed:
+        LOGGER.info(
+            "digest: facts of %d articles computed from text (%d stored)", source.n_computed, source.n_stored
+        )
+    return source

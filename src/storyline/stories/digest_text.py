@@ -1,0 +1,180 @@
+"""Sentences and words for the digest: the units that summaries and "what's new" are made of.
+
+A ``Sentence`` is a span of one article's text (``embed.segment.split_sentences``, so the digest
+and the embedder cut text the same way). Lines that carry too few words to say anything
+(datelines, crossheads such as ``– 'Important messages' –``) are left out.
+
+``stems`` reduces a sentence to its content words for lexical overlap: case-folded words of four
+letters or more, stop words dropped, cut to their first five letters (a crude stemmer that works
+across English, German, French and Spanish inflection: ``ministers``/``minister``,
+``defense``/``defence`` -> ``minis``, ``defen``); numbers keep their digits (``9,600`` -> ``9600``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from storyline.embed.segment import split_sentences
+from storyline.model import Article
+
+__all__ = ["MIN_WORDS", "Sentence", "article_sentences", "stems"]
+
+MIN_WORDS = 5
+"""A sentence needs this many words to count (datelines and crossheads have fewer)."""
+STEM_CHARS = 5
+
+_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
+_LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,'’]\d{3})*(?![\d])")
+_SEPARATORS = re.compile(r"[.,'’]")
+_STOP = frozenset(
+    [
+        "that",
+        "with",
+        "have",
+        "from",
+        "they",
+        "were",
+        "will",
+        "this",
+        "than",
+        "their",
+        "them",
+        "been",
+        "also",
+        "said",
+        "says",
+        "would",
+        "could",
+        "which",
+        "there",
+        "about",
+        "after",
+        "into",
+        "only",
+        "other",
+        "some",
+        "such",
+        "what",
+        "when",
+        "while",
+        "where",
+        "more",
+        "most",
+        "over",
+        "under",
+        "told",
+        "these",
+        "those",
+        "then",
+        "here",
+        "just",
+        "like",
+        "very",
+        "even",
+        "being",
+        "does",
+        "done",
+        "your",
+        "ours",
+        "because",
+        "before",
+        "since",
+        "und",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "nicht",
+        "sich",
+        "auch",
+        "sind",
+        "wird",
+        "wurde",
+        "werden",
+        "noch",
+        "nach",
+        "über",
+        "unter",
+        "oder",
+        "aber",
+        "wenn",
+        "dass",
+        "hatte",
+        "haben",
+        "sagte",
+        "pour",
+        "dans",
+        "avec",
+        "sont",
+        "mais",
+        "plus",
+        "leur",
+        "leurs",
+        "cette",
+        "comme",
+        "elle",
+        "elles",
+        "nous",
+        "vous",
+        "être",
+        "fait",
+        "était",
+        "para",
+        "como",
+        "pero",
+        "más",
+        "sobre",
+        "entre",
+        "este",
+        "esta",
+        "estos",
+        "estas",
+        "desde",
+        "tiene",
+        "fueron",
+        "según",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article: ``text == article.text[start:end]``."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    language: str | None = None
+
+
+def article_sentences(article: Article, *, min_words: int = MIN_WORDS) -> list[Sentence]:
+    """The sentences of ``article`` that have at least ``min_words`` words, in text order."""
+    out: list[Sentence] = []
+    for start, end in split_sentences(article.text):
+        text = article.text[start:end]
+        if len(_WORD.findall(text)) >= min_words:
+            out.append(Sentence(article.id, start, end, text, article.language))
+    return out
+
+
+@functools.lru_cache(maxsize=65_536)
+def stems(text: str) -> frozenset[str]:
+    """The content-word stems of ``text`` (see the module docstring).
+
+    >>> sorted(stems("NATO defence ministers meet; the 9,600-strong mission"))
+    ['9600', 'defen', 'meet', 'minis', 'missi', 'nato', 'stron']
+    """
+    folded = text.casefold()
+    words = {w[:STEM_CHARS] for w in _LETTERS.findall(folded) if w not in _STOP}
+    words.update(_SEPARATORS.sub("", n) for n in _NUMBER.findall(folded))
+    return frozenset(words)
