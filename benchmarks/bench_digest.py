@@ -2,9 +2,11 @@
 
 Digest: 1,000 articles (the shared texts, perturbed by ``benchmarks.corpus.synthetic_articles``) are
 written to a SQLite store as one story, with the dates and figures the understanding functions find
-in them (so the digest reads stored facts, as after a real ingest). The first digest embeds every
-sentence and caches the rows in the store (``digest_cold_seconds_1k``); ``digest_seconds_1k`` is the
-median of the next runs (what a reader waits for; target under 1 s).
+in them (so the digest reads stored facts, as after a real ingest), and the sentence rows an ingest
+with stories on keeps (``embed_articles``, as the assigner embeds them, then
+``cached_rows_from_ingest``; not timed). ``digest_first_seconds_1k`` is the story's first digest
+after that ingest (it still embeds the sentences of articles longer than the rows ingest keeps);
+``digest_seconds_1k`` is the median of the next runs (target under 1 s).
 
 Alerts: 1,000 watchlists (a third on two-word names found in the corpus, a third on two-word
 keyword phrases, a third on the meaning of an example text taken from the corpus, threshold 0.7)
@@ -28,11 +30,12 @@ import numpy as np
 from benchmarks.corpus import synthetic_articles
 from storyline.alerts.engine import evaluate, example_row
 from storyline.alerts.model import Watchlist
-from storyline.embed import HEAD_CHARS
+from storyline.embed import HEAD_CHARS, embed_articles
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Assignment, Batch, Story, fingerprint, stable_id
 from storyline.store import SqliteStore
 from storyline.stories.digest import build_digest
+from storyline.stories.digest_vectors import cached_rows_from_ingest, sentence_key
 from storyline.understand.dates import find_time_mentions
 from storyline.understand.figures import find_figures
 
@@ -115,6 +118,20 @@ def _watchlists(articles: list[Article], embedder: UseEmbedder, n: int) -> list[
     return out
 
 
+def _cache_as_ingest(store: SqliteStore, articles: list[Article], embedder: UseEmbedder) -> None:
+    """The sentence rows an ingest with stories on leaves in the store (``BatchWriter``)."""
+    rows: dict[str, tuple[tuple[tuple[int, int], ...], bytes]] = {}
+    for start in range(0, len(articles), 64):
+        chunk = articles[start : start + 64]
+        for article, vectors in zip(
+            chunk, embed_articles(embedder, [(a.title, a.text) for a in chunk]), strict=True
+        ):
+            entry = cached_rows_from_ingest(article, vectors)
+            if entry is not None:
+                rows[article.id] = entry
+    store.put_sentence_vectors(sentence_key(embedder.name), rows)
+
+
 def bench_digest(
     *, n_articles: int = N_ARTICLES, n_watchlists: int = N_WATCHLISTS, repeats: int = 3
 ) -> dict[str, float]:
@@ -122,9 +139,10 @@ def bench_digest(
     articles = _articles(n_articles)
     with tempfile.TemporaryDirectory() as tmp, SqliteStore(Path(tmp) / "digest.db") as store:
         store.write_batch(_facts_batch(articles))
+        _cache_as_ingest(store, articles, embedder)
         started = time.perf_counter()
         build_digest(store, "s-bench", embedder=embedder)
-        cold = time.perf_counter() - started
+        first = time.perf_counter() - started
         warm = []
         for _ in range(repeats):
             started = time.perf_counter()
@@ -150,7 +168,7 @@ def bench_digest(
         per_article = (time.perf_counter() - started) / len(sample)
     return {
         "digest_seconds_1k": round(statistics.median(warm), 3),
-        "digest_cold_seconds_1k": round(cold, 2),
+        "digest_first_seconds_1k": round(first, 3),
         "alert_ms_per_article_1k_watchlists": round(per_article * 1000, 3),
         "alerts_raised_300_articles_1k_watchlists": len(alerts),
     }

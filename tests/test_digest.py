@@ -18,6 +18,7 @@ from storyline.store import SqliteStore
 from storyline.stories.digest import build_digest, digest_json, split_new
 from storyline.stories.digest_text import Sentence, article_sentences, stems
 from storyline.stories.digest_timeline import event_timeline, reconcile_figures
+from storyline.stories.digest_vectors import sentence_key
 from tests.conftest import AFP_SEED, DPA_SEED
 
 
@@ -231,3 +232,20 @@ def test_without_stored_facts_the_digest_computes_them(embedder: UseEmbedder) ->
     assert "gross domestic product" not in texts
     status = {e["value"]: e["status"] for e in shape["timeline"]}
     assert status["2021-02-17"] == "happened" and status["2021-05-01"] == "upcoming"
+
+
+def test_ingest_fills_the_sentence_cache_the_digest_reads(tmp_path: Path, embedder: UseEmbedder) -> None:
+    """With stories on, ingest keeps the sentence rows it embedded, so a story's first digest embeds
+    nothing again; the rows are those the digest would make (float16 as stored)."""
+    db = tmp_path / "cache.db"
+    invoke(db, "--set", "stories", "true", "ingest", str(DPA_SEED), str(AFP_SEED))
+    with SqliteStore(db) as store:
+        articles = store.list_articles()
+        cached = store.get_sentence_vectors([a.id for a in articles], sentence_key(embedder.name))
+        assert set(cached) == {a.id for a in articles}
+        for article in articles:
+            spans, data = cached[article.id]
+            assert spans == tuple((s.start, s.end) for s in article_sentences(article))
+            rows = np.frombuffer(data, dtype=np.float16).reshape(len(spans), embedder.dim)
+            fresh = embedder.embed([article.text[s:e] for s, e in spans])
+            assert np.abs(rows.astype(np.float32) - fresh).max() < 2e-3

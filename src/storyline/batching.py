@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from storyline.embed import ArticleVectors
+from storyline.errors import StoreError
 from storyline.model import (
     Article,
     Assignment,
@@ -25,6 +26,7 @@ from storyline.model import (
 )
 from storyline.store import StoryWriter
 from storyline.stories.contract import AssignOutcomeLike
+from storyline.stories.digest_vectors import SentenceCache, cached_rows_from_ingest, sentence_key
 from storyline.understand.canonical import ResolvedFacts
 
 LOGGER = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ class BatchWriter:
         self.quotes: list[Quote] = []
         self.time_mentions: list[TimeMention] = []
         self.figures: list[Figure] = []
+        self.sentence_rows: dict[str, dict[str, tuple[tuple[tuple[int, int], ...], bytes]]] = {}
 
     def add_outcome(self, outcome: AssignOutcomeLike, vectors: ArticleVectors) -> None:
         """Keep one assignment's results; a story changed twice in a batch is written once, last."""
@@ -97,6 +100,12 @@ class BatchWriter:
         self.story_states.update(outcome.story_states)
         self.storylines.update((line.id, line) for line in outcome.storylines)
         self.events.extend(outcome.events)
+
+    def add_sentence_rows(self, article: Article, vectors: ArticleVectors) -> None:
+        """Keep an original's sentence rows for the digest's cache (written after the commit)."""
+        entry = cached_rows_from_ingest(article, vectors)
+        if entry is not None:
+            self.sentence_rows.setdefault(sentence_key(vectors.embedder), {})[article.id] = entry
 
     def add_facts(self, facts: ResolvedFacts) -> None:
         """Keep one article's facts; an entity changed twice in a batch is written once, last."""
@@ -130,6 +139,7 @@ class BatchWriter:
             figures=tuple(self.figures),
         )
         self.store.write_batch(batch)
+        self._cache_sentences()
         self.stats.stored += len(self.articles)
         self.stats.duplicates += sum(1 for a in self.articles if a.duplicate_of)
         self.stats.rejected += len(self.rejections)
@@ -145,6 +155,16 @@ class BatchWriter:
         self._reset()
         if self.on_stored is not None:
             self._after_commit(self.on_stored, batch)
+
+    def _cache_sentences(self) -> None:
+        """Best effort: a cache, rebuilt by the digest on demand when missing."""
+        if not self.sentence_rows or not isinstance(self.store, SentenceCache):
+            return
+        try:
+            for key, rows in self.sentence_rows.items():
+                self.store.put_sentence_vectors(key, rows)
+        except StoreError as e:
+            LOGGER.warning("store: sentence rows not cached: %s", e)
 
     @staticmethod
     def _after_commit(hook: Callable[[Batch], object], batch: Batch) -> None:

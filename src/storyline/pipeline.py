@@ -210,6 +210,8 @@ def run(
             if components.assigner is not None and result.assign_input is not None:
                 item = dataclasses.replace(result.assign_input, duplicate_of=article.duplicate_of)
                 batch.add_outcome(components.assigner.assign(item), item.vectors)
+                if article.duplicate_of is None:
+                    batch.add_sentence_rows(article, item.vectors)
             batch.articles.append(article)
             batch.raws.append(result.raw)
             if article.duplicate_of is None:

@@ -2,7 +2,12 @@
 
 A ``Sentence`` is a span of one article's text (``embed.segment.split_sentences``, so the digest
 and the embedder cut text the same way). Lines that carry too few words to say anything
-(datelines, crossheads such as ``– 'Important messages' –``) are left out.
+(datelines, crossheads such as ``– 'Important messages' –``) are left out. Only the first
+``MAX_SENTENCES`` sentences of an article count, the rows an ingest with stories on already embeds
+(``embed.embed_articles``), so a story's digest reuses them instead of embedding again: a
+deliberate bound (news puts what matters first; a 280-sentence feature would otherwise cost a
+second of embedding on a story's first view). Quotes, dates and figures come from the stored facts
+of the whole text.
 
 ``stems`` reduces a sentence to its content words for lexical overlap: case-folded words of four
 letters or more, stop words dropped, cut to their first five letters (a crude stemmer that works
@@ -16,6 +21,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from storyline.embed import MAX_SENTENCES
 from storyline.embed.segment import split_sentences
 from storyline.model import Article
 
@@ -158,9 +164,10 @@ class Sentence:
 
 
 def article_sentences(article: Article, *, min_words: int = MIN_WORDS) -> list[Sentence]:
-    """The sentences of ``article`` that have at least ``min_words`` words, in text order."""
+    """The sentences of ``article`` (the first ``MAX_SENTENCES``) that have at least ``min_words``
+    words, in text order."""
     out: list[Sentence] = []
-    for start, end in split_sentences(article.text):
+    for start, end in split_sentences(article.text, max_sentences=MAX_SENTENCES):
         text = article.text[start:end]
         if len(_WORD.findall(text)) >= min_words:
             out.append(Sentence(article.id, start, end, text, article.language))
