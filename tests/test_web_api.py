@@ -1,26 +1,27 @@
 """The JSON API: every endpoint, every error path (one error shape), the OpenAPI document, auth.
 
-``seed_store`` (also used by the page, browser and fuzz tests) ingests the two example reports, a
-near-copy of one and an article with a hostile title and URL through ``storyline.pipeline.run``.
-With ``storyline.stories.assign`` present the pipeline groups them into stories itself; until then
-the helper writes one story over the three NATO articles (and one over the hostile article) with
-``write_batch``, so the story pages have something to show.
+``seed_store`` (also used by the page, browser and fuzz tests) ingests the two example reports (the
+dpa one first, as it was published first), a near-copy of the AFP one and an article with a hostile
+title and URL through ``storyline.pipeline.run`` with understanding and stories on: the pipeline
+itself finds the facts and groups the articles into stories and storylines. Written by hand: an
+entity with a hostile name and alias (the pipeline would not invent one), and two watchlists (one
+named with markup) whose alerts the real alert engine raises.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from storyline.alerts import engine
+from storyline.alerts.model import Watchlist, watchlist_id
 from storyline.ingest.files import jsonl_item
-from storyline.model import Assignment, Batch, Entity, Mention, Quote, RawDoc, Rejection, Story, Storyline
+from storyline.model import Batch, Entity, Mention, RawDoc, Rejection, Storyline
 from storyline.pipeline import Components, run
 from storyline.settings import Settings
 from storyline.store import SqliteStore
@@ -29,8 +30,11 @@ from tests.conftest import AFP_SEED, DPA_SEED
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_URL = "javascript:alert(1)"
-HAS_ASSIGN = importlib.util.find_spec("storyline.stories.assign") is not None
 ERROR_KEYS = {"ok", "error", "errors", "status"}
+WATCHLISTS = (
+    Watchlist(watchlist_id("Afghanistan"), "Afghanistan", keywords=("Taliban",)),
+    Watchlist(watchlist_id(HOSTILE_TITLE), HOSTILE_TITLE, entities=("Jens Stoltenberg",)),
+)
 
 
 def _hostile_raw() -> RawDoc | Rejection | None:
@@ -52,17 +56,19 @@ def _near_copy_raw() -> RawDoc:
 
 
 def seed_store(path: Path) -> SqliteStore:
-    """A store with the example reports, a near-copy and a hostile article, grouped into stories."""
+    """A store with the example reports, a near-copy and a hostile article, grouped into stories by the
+    pipeline (``stories=True``), plus a hostile entity."""
     store = SqliteStore(path)
-    settings = Settings(db=str(path), workers=1, stories=HAS_ASSIGN)
+    settings = Settings(db=str(path), workers=1, understand=True, stories=True)
     items: list[RawDoc | Rejection] = [
-        RawDoc(str(p), "text", p.read_bytes(), hints={"source": "wire.example"}) for p in (AFP_SEED, DPA_SEED)
+        RawDoc(str(p), "text", p.read_bytes(), hints={"source": "wire.example"}) for p in (DPA_SEED, AFP_SEED)
     ]
     items += [_near_copy_raw(), *[r for r in [_hostile_raw()] if r is not None]]
     run(items, Components.for_store(settings, store), store)
-    if not HAS_ASSIGN:
-        _write_stories(store)
-    _write_facts(store, with_stoltenberg=not store.list_entities(limit=1))
+    _write_hostile_entity(store)
+    for watchlist in WATCHLISTS:
+        store.add_watchlist(watchlist)
+    engine.evaluate(store, [a.id for a in store.iter_articles()])  # the alerts ingest would raise
     return store
 
 
@@ -71,48 +77,13 @@ def _span(text: str, part: str) -> tuple[int, int]:
     return start, start + len(part)
 
 
-def _write_facts(store: SqliteStore, *, with_stoltenberg: bool) -> None:
-    """A hostile entity; and, when the pipeline wrote no facts (``understand`` off), Stoltenberg and
-    his quote in the AFP report."""
-    by_key = {k: store.get_article(v) for k, v in article_ids(store).items()}
-    afp, dpa, hostile = by_key["afp"], by_key["dpa"], by_key["hostile"]
-    assert afp is not None and dpa is not None and hostile is not None
-    said = "Although no ally wants to stay in Afghanistan longer than necessary"
-    q0, q1 = _span(afp.text, said)
-    mentions = [
-        Mention(afp.id, *_span(afp.text, "Jens Stoltenberg"), "Jens Stoltenberg", "PER", "e-stoltenberg"),
-        Mention(dpa.id, *_span(dpa.text, "Jens Stoltenberg"), "Jens Stoltenberg", "PER", "e-stoltenberg"),
-        Mention(hostile.id, *_span(hostile.text, "tulips"), "tulips", "MISC", "e-hostile"),
-    ]
-    entities = (
-        Entity(
-            "e-stoltenberg", "Jens Stoltenberg", "PER", ("Stoltenberg", "NATO Secretary General"), ("en",)
-        ),
-        Entity("e-hostile", HOSTILE_TITLE, "MISC", ("<script>alert(3)</script>",), ("en",)),
-    )
-    quote = Quote(afp.id, q0, q1, said, "direct", "said", "Jens Stoltenberg", "e-stoltenberg")
-    if not with_stoltenberg:
-        store.write_batch(Batch(entities=entities[1:], mentions=tuple(mentions[2:])))
-        return
-    store.write_batch(Batch(entities=entities, mentions=tuple(mentions), quotes=(quote,)))
-
-
-def _write_stories(store: SqliteStore) -> None:
-    articles = [a for a in store.iter_articles()]
-    nato = [a for a in articles if a.source != "evil.example"]
-    hostile = [a for a in articles if a.source == "evil.example"]
-    moments = [a.published_at for a in nato if a.published_at is not None]
-    first, last = min(moments), max(moments)
-    stories = [
-        Story("s-nato", "NATO allies weigh Afghanistan mission", len(nato), (), ("en",),
-              tuple(sorted({a.source or "" for a in nato})), first, last, storyline_id="l-nato"),
-        Story("s-hostile", HOSTILE_TITLE, 1, (), ("en",), ("evil.example",),
-              datetime(2021, 3, 1, 9, tzinfo=UTC), datetime(2021, 3, 1, 9, tzinfo=UTC)),
-    ]  # fmt: skip
-    assignments = [Assignment(a.id, "s-nato", 1.0, i == 0) for i, a in enumerate(nato)]
-    assignments += [Assignment(a.id, "s-hostile", 1.0, True) for a in hostile]
-    line = Storyline("l-nato", "NATO and the Biden administration", len(nato), (), first, last)
-    store.write_batch(Batch(assignments=tuple(assignments), stories=tuple(stories), storylines=(line,)))
+def _write_hostile_entity(store: SqliteStore) -> None:
+    """An entity whose name and alias are markup, mentioned by the hostile article."""
+    hostile = store.get_article(article_ids(store)["hostile"])
+    assert hostile is not None
+    mention = Mention(hostile.id, *_span(hostile.text, "tulips"), "tulips", "MISC", "e-hostile")
+    entity = Entity("e-hostile", HOSTILE_TITLE, "MISC", ("<script>alert(3)</script>",), ("en",))
+    store.write_batch(Batch(entities=(entity,), mentions=(mention,)))
 
 
 def article_ids(store: SqliteStore) -> dict[str, str]:
@@ -239,6 +210,63 @@ def test_stats_and_rejections(client: TestClient) -> None:
     assert client.get("/api/v1/rejections").json() == []
 
 
+def _story_of(client: TestClient, article_id: str) -> str:
+    story_id: str = client.get(f"/api/v1/articles/{article_id}").json()["story_id"]
+    return story_id
+
+
+def test_story_digest_is_the_cli_digest(client: TestClient, seeded: SqliteStore, ids: dict[str, str]) -> None:
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    story_id = _story_of(client, ids["afp"])
+    body = client.get(f"/api/v1/stories/{story_id}/digest", params={"since": "2021-02-17"}).json()
+    args = ["--db", str(seeded.path), "digest", story_id, "--since", "2021-02-17", "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == body
+    assert body["kind"] == "story" and body["id"] == story_id and body["summary"]
+    assert all(s["article_id"] in body["new"]["articles"] for s in body["new"]["sentences"])
+    new = " ".join(s["text"] for s in body["new"]["sentences"])
+    if ids["dpa"] in client.get(f"/api/v1/stories/{story_id}").json()["articles"]:
+        assert ids["dpa"] not in body["new"]["articles"] and body["new"]["n_earlier_articles"] >= 1
+    assert "9,600-strong" in new and "May 1 deadline" in new
+    events = {e["date"]: e["status"] for e in body["timeline"] if e["date"]}
+    assert events["2021-05-01"] == "upcoming" and events["2021-02-17"] == "happened"
+
+
+def test_digest_by_default_is_the_latest_update(client: TestClient, ids: dict[str, str]) -> None:
+    """The seeds arrive in one run, so the latest update is the article stored last: in the AFP story
+    that is its near-copy, which says nothing new."""
+    story_id = _story_of(client, ids["copy"])
+    body = client.get(f"/api/v1/stories/{story_id}/digest").json()
+    assert body["new"]["articles"] == [ids["copy"]] and body["new"]["sentences"] == []
+    assert body["new"]["since"] is None and body["n_articles"] >= 2
+
+
+def test_storyline_digest(client: TestClient, ids: dict[str, str]) -> None:
+    story = client.get(f"/api/v1/stories/{_story_of(client, ids['afp'])}").json()
+    assert story["storyline_id"], story
+    body = client.get(f"/api/v1/storylines/{story['storyline_id']}/digest").json()
+    assert body["kind"] == "storyline" and body["id"] == story["storyline_id"]
+    assert body["n_articles"] >= story["n_articles"]
+    assert_error(client.get(f"/api/v1/storylines/{story['id']}/digest"), 404)  # a story id is not one
+    assert_error(client.get(f"/api/v1/stories/{story['storyline_id']}/digest"), 404)
+
+
+def test_watchlists_and_alerts(client: TestClient, ids: dict[str, str]) -> None:
+    rows = client.get("/api/v1/watchlists").json()
+    assert {w["name"] for w in rows} == {w.name for w in WATCHLISTS}
+    assert all("webhook_secret" not in w and "last_visit_at" in w for w in rows)
+    taliban = watchlist_id("Afghanistan")
+    detail = client.get(f"/api/v1/watchlists/{taliban}").json()
+    assert {a["article_id"] for a in detail["alerts"]} == {ids["afp"], ids["dpa"]}  # not the copy
+    alerts = client.get("/api/v1/alerts", params={"watchlist": taliban}).json()
+    assert {a["article_id"] for a in alerts} == {ids["afp"], ids["dpa"]}
+    assert {a["watchlist"] for a in client.get("/api/v1/alerts").json()} == {w.name for w in WATCHLISTS}
+
+
 # -- errors: one shape everywhere -------------------------------------------------------------------
 
 
@@ -263,6 +291,12 @@ def test_stats_and_rejections(client: TestClient) -> None:
         ("GET", "/api/v1/search", 422),
         ("GET", "/api/v1/search?q=" + "x" * 501, 422),
         ("GET", "/api/v1/articles?include_duplicates=perhaps", 422),
+        ("GET", "/api/v1/stories/nope/digest", 404),
+        ("GET", "/api/v1/storylines/nope/digest", 404),
+        ("GET", "/api/v1/stories/nope/digest?since=soon", 422),
+        ("GET", "/api/v1/storylines/nope/digest?since=2021-02-30", 422),
+        ("GET", "/api/v1/watchlists/nope", 404),
+        ("GET", "/api/v1/alerts?limit=0", 422),
     ],
 )
 def test_every_error_has_the_one_shape(client: TestClient, method: str, path: str, status: int) -> None:
@@ -301,6 +335,8 @@ def test_openapi_document(client: TestClient) -> None:
     assert paths and all(p.startswith("/api/v1/") for p in paths)
     expected = {"/api/v1/stories", "/api/v1/stories/{story_id}", "/api/v1/storylines", "/api/v1/articles"}
     expected |= {"/api/v1/articles/{article_id}", "/api/v1/search", "/api/v1/compare", "/api/v1/ingest"}
+    expected |= {"/api/v1/stories/{story_id}/digest", "/api/v1/storylines/{storyline_id}/digest"}
+    expected |= {"/api/v1/watchlists", "/api/v1/alerts"}
     assert expected <= paths
     assert doc["components"]["schemas"]["Error"]["required"] == ["ok", "error", "errors", "status"]
     limit = next(p for p in doc["paths"]["/api/v1/articles"]["get"]["parameters"] if p["name"] == "limit")

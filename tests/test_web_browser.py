@@ -112,7 +112,8 @@ def _shot(page: Page, name: str) -> None:
 
 def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore) -> None:
     ids = article_ids(store)
-    story_id = store.story_ids_of([ids["afp"]])[ids["afp"]]
+    stories = store.story_ids_of([ids["afp"], ids["dpa"]])
+    story_id = stories[ids["afp"]]
     p = page
     p.goto(base_url + "/")
     link = p.locator(f'a[href="/stories/{story_id}"]')
@@ -121,15 +122,75 @@ def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore) 
     link.click()
     p.wait_for_url(f"**/stories/{story_id}")
     assert p.locator("svg.timeline rect").count() >= 1
-    members = store.get_story(story_id)
-    assert members is not None
-    for article_id in members.article_ids:
+    story = store.get_story(story_id)
+    assert story is not None
+    for article_id in story.article_ids:
         article = store.get_article(article_id)
         if article is not None and article.duplicate_of is None:
             assert p.locator(f'.timeline-list a[href="/articles/{article_id}"]').count() == 1
-    if ids["dpa"] in members.article_ids:
-        assert p.locator(f'a[href="/articles/{ids["dpa"]}"]').count() == 1
+    if stories[ids["dpa"]] == story_id:  # the pipeline put both reports in one story
+        assert p.locator(f'.timeline-list a[href="/articles/{ids["dpa"]}"]').count() == 1
+    else:  # two stories: they must share a storyline, and the Story page links the other
+        other = store.get_story(stories[ids["dpa"]])
+        assert other is not None and other.storyline_id == story.storyline_id is not None
+        assert p.locator(f'.storyline-nav a[href="/stories/{other.id}"]').count() == 1
+    # who said what: every Stoltenberg quote of the story under one speaker
+    speakers = p.locator(".speaker h3")
+    names = [speakers.nth(i).inner_text() for i in range(speakers.count())]
+    assert sum("Stoltenberg" in n for n in names) == 1, names
+    block = p.locator(".speaker", has=p.locator("h3", has_text="Stoltenberg"))
+    quoted = {ids[k] for k in ("afp", "dpa") if block.locator(f'a[href^="/articles/{ids[k]}?at="]').count()}
+    assert quoted == ({ids["afp"], ids["dpa"]} if stories[ids["dpa"]] == story_id else {ids["afp"]})
+    # the digest arrives by progressive enhancement, in place
+    p.wait_for_selector("#digest .digest-part", timeout=120_000)
+    for heading in ("Summary", "What's new", "Event timeline", "Figures"):
+        assert p.locator("#digest h2", has_text=heading).count() == 1, heading
+    assert p.locator("#digest .summary a").count() >= 3
+    assert p.locator("#digest svg.events circle").count() >= 2
     _shot(p, "story.png")
+    p.locator("#digest .summary a").first.click()
+    p.wait_for_url("**/articles/**")
+    assert p.locator("mark#at").count() == 1 and p.locator("mark#at").inner_text().strip()
+
+
+def test_story_digest_without_javascript(browser: Browser, base_url: str, store: SqliteStore) -> None:
+    ids = article_ids(store)
+    story_id = store.story_ids_of([ids["afp"]])[ids["afp"]]
+    context = browser.new_context(viewport={"width": 1280, "height": 860}, java_script_enabled=False)
+    try:
+        p = context.new_page()
+        p.goto(base_url + f"/stories/{story_id}?since=2021-02-17")
+        p.locator(f'#digest a[href="/stories/{story_id}/digest?since=2021-02-17"]').click()
+        p.wait_for_url("**/digest?since=2021-02-17", timeout=120_000)
+        new = p.locator(".new-sentences").inner_text()
+        assert "9,600-strong" in new and "May 1 deadline" in new
+        assert p.locator("svg.events circle.upcoming").count() >= 1
+        _shot(p, "digest.png")
+    finally:
+        context.close()
+
+
+def test_storyline_entity_and_watchlists_pages(page: Page, base_url: str, store: SqliteStore) -> None:
+    ids = article_ids(store)
+    story = store.get_story(store.story_ids_of([ids["afp"]])[ids["afp"]])
+    assert story is not None and story.storyline_id is not None
+    line = store.get_storyline(story.storyline_id)
+    assert line is not None
+    p = page
+    p.goto(base_url + f"/storylines/{line.id}")
+    for member in line.story_ids:
+        assert p.locator(f'.story-list a[href="/stories/{member}"]').count() == 1
+    assert p.locator("svg.spans rect").count() == len(line.story_ids)
+    _shot(p, "storyline.png")
+    stoltenberg = store.find_entities("Jens Stoltenberg", limit=1)[0]
+    p.goto(base_url + f"/entities/{stoltenberg.id}")
+    assert p.locator("h1").inner_text() == "Jens Stoltenberg"
+    _shot(p, "entity.png")
+    p.goto(base_url + "/watchlists")
+    assert p.locator(".watchlist").count() == 2
+    assert p.locator(".watchlist h2", has_text=HOSTILE_TITLE).count() == 1  # as text
+    assert p.locator('a[href$=".atom"]').count() == 2 and p.locator("img").count() == 0
+    _shot(p, "watchlists.png")
 
 
 def test_search_from_the_masthead(page: Page, base_url: str, store: SqliteStore) -> None:
@@ -149,7 +210,10 @@ def test_search_from_the_masthead(page: Page, base_url: str, store: SqliteStore)
 def test_hostile_title_renders_as_text(page: Page, base_url: str, store: SqliteStore) -> None:
     ids = article_ids(store)
     p = page
-    for path in ["/", "/articles", f"/articles/{ids['hostile']}", "/search?q=tulips"]:
+    hostile_story = store.story_ids_of([ids["hostile"]])[ids["hostile"]]
+    paths = ["/", "/articles", f"/articles/{ids['hostile']}", f"/stories/{hostile_story}", "/watchlists"]
+    paths += ["/entities/e-hostile", f"/stories/{hostile_story}/digest", "/search?q=tulips"]
+    for path in paths:
         p.goto(base_url + path)
         assert p.locator("img").count() == 0, path
     assert p.locator(".hits h3 a").first.inner_text() == HOSTILE_TITLE

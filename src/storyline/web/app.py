@@ -18,7 +18,18 @@ from starlette.staticfiles import StaticFiles
 from storyline import __version__
 from storyline.settings import Settings
 from storyline.store import StoryReader
-from storyline.web import api, api_facts, api_ingest, feeds, pages, pages_facts, pages_tools
+from storyline.web import (
+    api,
+    api_digest,
+    api_facts,
+    api_ingest,
+    feeds,
+    pages,
+    pages_digest,
+    pages_facts,
+    pages_tools,
+    pages_watch,
+)
 from storyline.web.context import WebContext
 from storyline.web.errors import install_error_handlers
 from storyline.web.render import Pages
@@ -52,10 +63,13 @@ def create_app(
     app.state.pages = Pages()
     app.include_router(api.router)
     app.include_router(api_facts.router)
+    app.include_router(api_digest.router)
     app.include_router(api_ingest.router)
     app.include_router(pages.router)
     app.include_router(pages_tools.router)
     app.include_router(pages_facts.router)
+    app.include_router(pages_digest.router)
+    app.include_router(pages_watch.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app, app.state.pages.error)

@@ -11,6 +11,7 @@ from storyline.settings import Settings
 from storyline.store import StoryReader
 from storyline.web.actions import CompareService, IngestService
 from storyline.web.data import ActivityCache
+from storyline.web.digests import DigestService
 from storyline.web.security import WriteGuard
 
 LOGGER = logging.getLogger(__name__)
@@ -26,10 +27,12 @@ class WebContext:
     activity: ActivityCache = field(default_factory=ActivityCache)
     compare: CompareService = field(init=False)
     ingest: IngestService = field(init=False)
+    digests: DigestService = field(init=False)
 
     def __post_init__(self) -> None:
         self.compare = CompareService(self.store, self.settings)
         self.ingest = IngestService(self.store, self.settings)
+        self.digests = DigestService(self.store)
 
 
 async def get_context(request: Request) -> WebContext:

@@ -229,3 +229,52 @@ def facts_view(store: StoryReader, article_id: str) -> FactsView:
 def _speaker(quote: Quote, entities: dict[str, Entity]) -> str | None:
     entity = entities.get(quote.speaker_entity_id or "")
     return entity.name if entity else quote.speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """One speaker of a story and what they said: ``entity_id`` None when not resolved to an entity."""
+
+    entity_id: str | None
+    name: str
+    quotes: tuple[Quote, ...]
+
+
+def story_speakers(store: StoryReader, story_id: str, *, limit: int = 300) -> list[Speaker]:
+    """The story's quotes grouped by speaker (one group per entity, else per speaker text), the most
+    quoted first; quotes with no speaker are left out."""
+    groups: dict[str, list[Quote]] = {}
+    for quote in store.list_quotes(story_id=story_id, limit=limit):
+        if quote.speaker_entity_id:
+            groups.setdefault("e:" + quote.speaker_entity_id, []).append(quote)
+        elif quote.speaker and quote.speaker.strip():
+            groups.setdefault("t:" + " ".join(quote.speaker.split()).casefold(), []).append(quote)
+    found = []
+    for key, quotes in groups.items():
+        entity = store.get_entity(key[2:]) if key.startswith("e:") else None
+        name = entity.name if entity else (quotes[0].speaker or "").strip()
+        found.append(Speaker(entity.id if entity else None, name, tuple(quotes)))
+    found.sort(key=lambda s: (-len(s.quotes), s.name))
+    return found
+
+
+def marked_paragraphs(text: str, span: tuple[int, int] | None) -> list[list[tuple[str, bool]]]:
+    """``text`` cut into paragraphs (its non-blank lines), each a list of ``(piece, marked)`` where
+    ``marked`` pieces fall inside ``span`` (character offsets into ``text``)."""
+    out: list[list[tuple[str, bool]]] = []
+    at = 0
+    for line in text.split("\n"):
+        start, at = at, at + len(line) + 1
+        lead = len(line) - len(line.lstrip())
+        body = line.strip()
+        if not body:
+            continue
+        b0 = start + lead
+        b1 = b0 + len(body)
+        if span is None or span[1] <= b0 or span[0] >= b1:
+            out.append([(body, False)])
+            continue
+        s0, s1 = max(span[0], b0) - b0, min(span[1], b1) - b0
+        pieces = [(body[:s0], False), (body[s0:s1], True), (body[s1:], False)]
+        out.append([p for p in pieces if p[0]])
+    return out

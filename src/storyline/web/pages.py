@@ -1,6 +1,6 @@
-"""The HTML pages that read the store: stories, a story, storylines, articles, and placeholders.
+"""The HTML pages that read the store: stories, a story, storylines and articles.
 
-Entity pages live in ``pages_facts.py``.
+Entity pages live in ``pages_facts.py``, digests in ``pages_digest.py``, watchlists in ``pages_watch.py``.
 
 Server-rendered, so they work without JavaScript; charts are inline SVG built by ``charts.py``.
 Search and compare live in ``pages_tools.py``.
@@ -24,10 +24,13 @@ from storyline.web.data import (
     facts_view,
     find_stories,
     fold_copies,
+    marked_paragraphs,
     neighbours,
     story_detail,
+    story_speakers,
     storyline_members,
 )
+from storyline.web.digests import digest_context
 from storyline.web.params import (
     PAGE_SIZE,
     Filters,
@@ -40,13 +43,17 @@ from storyline.web.params import (
     blank_to_none,
     parse_when,
 )
-from storyline.web.render import Pages, path_id
+from storyline.web.render import Pages, path_id, with_query
 
 LOGGER = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 Ctx = Annotated[WebContext, Depends(get_context)]
 STORY_PAGE_ARTICLES = 100
+At = Annotated[
+    str | None,
+    Query(pattern=r"^\d{1,9}-\d{1,9}$", description="character span to mark: START-END"),
+]
 
 
 async def pages(request: Request) -> Pages:
@@ -110,8 +117,11 @@ def story_page(
     story_id: str,
     by: Annotated[Literal["source", "language", "agency"], Query()] = "source",
     page: Page = 1,
+    since: Since = None,
 ) -> HTMLResponse:
-    """One story: its timeline, its articles in time order with copies folded, its storyline and merges."""
+    """One story: its digest (inline when cached, else linked and loaded by ``app.js``), its timeline,
+    its articles in time order with copies folded, who said what, its storyline and merges."""
+    when = parse_when("since", since)
     detail = story_detail(ctx.store, story_id, limit=MAX_TIMELINE_ARTICLES)
     if detail is None:
         raise HTTPException(404, f"no story {story_id!r}")
@@ -122,9 +132,15 @@ def story_page(
     chart = charts.timeline(bins, series, title=f"articles per {bins.unit} by {by}")
     start = (page - 1) * STORY_PAGE_ARTICLES
     shown = articles[start : start + STORY_PAGE_ARTICLES]
+    base = f"/stories/{path_id(story.id)}"
+    cached = ctx.digests.cached(story.id, since=when)
+    digest = digest_context(cached, base) if cached is not None else None
     return view.render(
         request,
         "story.html",
+        digest=digest,
+        digest_href=with_query(base + "/digest", {"since": blank_to_none(since)}),
+        speakers=story_speakers(ctx.store, story.id),
         title=story.label or f"Story {story.id}",
         story=story,
         rows=fold_copies(ctx.store, shown),
@@ -200,8 +216,9 @@ def articles_page(
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article_page(request: Request, ctx: Ctx, view: Render, article_id: str) -> HTMLResponse:
-    """One article: its text, its near-copies, its original and its story."""
+def article_page(request: Request, ctx: Ctx, view: Render, article_id: str, at: At = None) -> HTMLResponse:
+    """One article: its text (``at``: a span to mark, as digests and quotes link), its near-copies,
+    its original and its story."""
     article = ctx.store.get_article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
@@ -214,7 +231,7 @@ def article_page(request: Request, ctx: Ctx, view: Render, article_id: str) -> H
         "article.html",
         title=article.title or f"Article {article.id}",
         article=article,
-        paragraphs=[p.strip() for p in article.text.split("\n") if p.strip()],
+        paragraphs=marked_paragraphs(article.text, _span(at)),
         copies=ctx.store.duplicates_of(article.id),
         original=original,
         story=story,
@@ -222,7 +239,9 @@ def article_page(request: Request, ctx: Ctx, view: Render, article_id: str) -> H
     )
 
 
-@router.get("/watchlists", response_class=HTMLResponse)
-def watchlists_page(request: Request, view: Render) -> HTMLResponse:
-    """Placeholder: the store has no watchlists yet."""
-    return view.render(request, "coming.html", title="Watchlists", what="Watchlists and alerts")
+def _span(at: str | None) -> tuple[int, int] | None:
+    """``START-END`` as a span; None when absent or empty."""
+    if at is None:
+        return None
+    start, _, end = at.partition("-")
+    return (int(start), int(end)) if int(start) < int(end) else None
