@@ -14,7 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_assign import bench_assign
+from benchmarks.bench_digest import bench_digest
 from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_understand import bench_understand
 from benchmarks.bench_web import bench_web
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -34,6 +37,11 @@ def main(argv: list[str]) -> int:
         if quick
         else bench_ingest,
         "web": (lambda: bench_web(n_articles=10_000)) if quick else bench_web,
+        "assign": (lambda: bench_assign(sizes={"1k": 1_000, "10k": 10_000, "100k": 100_000}))
+        if quick
+        else bench_assign,
+        "understand": (lambda: bench_understand(n_articles=400)) if quick else bench_understand,
+        "digest": (lambda: bench_digest(repeats=1)) if quick else bench_digest,
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name, bench in benches.items():

@@ -1,0 +1,308 @@
+"""Online story assignment: each article joins the best live story or starts a new one.
+
+For each article, in stream order:
+
+1. The stream clock advances (an undated article is "now": the latest date seen so far).
+   Stories idle for more than ``window_days`` stop taking members; stories idle for more than
+   ``storyline_window_days`` are forgotten.
+2. A near-copy (``duplicate_of``) joins its original's story.
+3. Otherwise the candidates are the active stories nearest by centroid plus those posting one of
+   the article's rare names, entities or places. Those whose centroid is at least ``min_cosine``
+   close (the pairs the score was fitted on) are scored by the fitted ``join`` score
+   (``assign_model.py``) less a time penalty; the best (ties: smallest id) takes the article if it
+   reaches the threshold (a lower one for a bare headline: ``short_threshold``), else the article
+   founds a new story.
+4. The story that changed is compared with its own (plausible) candidates by the ``merge`` score; the younger
+   of a pair that reaches the threshold is merged into the older (``story_merge`` event; the
+   merged id stays valid, with ``merged_into`` set).
+5. Storylines are linked (``storylines.py``).
+
+Ids never change and are never reused: a story is ``s`` + 15 hex digits of sha256 of its first
+article id. Everything is deterministic for a given input order, and ``restore`` (from the
+states the store kept) resumes exactly as an uninterrupted run would decide while the number of
+active stories stays below ``index.EXACT_MAX``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.embed import ArticleVectors, Embedder, article_title, embed_articles
+from storyline.model import Article, Assignment, Story, StoryEvent, Storyline
+from storyline.stories.assign_book import StoryBook
+from storyline.stories.assign_keys import ArticleKeys, article_keys
+from storyline.stories.assign_model import MODEL_PATH, AssignModel, Score, Side, gap_days, side_features
+from storyline.stories.assign_state import NO_TIME, StoryState, decode_state, encode_state
+from storyline.stories.signals import TextSignals, text_signals
+from storyline.stories.storylines import StorylineBook
+
+__all__ = ["AssignInput", "AssignOutcome", "StoryAssigner", "from_us", "prepare_assign_inputs", "to_us"]
+
+LOGGER = logging.getLogger(__name__)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAY_US = 86_400_000_000
+#: Merges one article may set off at most (a story that merged is checked again).
+MAX_MERGES = 3
+LABEL_CHARS = 120
+
+
+@dataclass(frozen=True)
+class AssignInput:
+    """Everything the assigner needs about one article."""
+
+    article_id: str
+    title: str
+    text: str
+    language: str | None
+    source: str | None
+    published_at: datetime | None
+    duplicate_of: str | None  # a near-copy joins its original's story
+    vectors: ArticleVectors
+    signals: TextSignals
+    entities: tuple[str, ...] = ()  # canonical entity keys (understanding stage), used when present
+    places: tuple[str, ...] = ()  # dateline / NER places, when known
+    keys: ArticleKeys | None = None  # ``article_keys`` of the above (None: ``assign`` finds them)
+
+    def article_keys(self) -> ArticleKeys:
+        """The article's keys: ``keys`` when prepared, else found now."""
+        if self.keys is not None:
+            return self.keys
+        return article_keys(self.title, self.text, self.signals, entities=self.entities, places=self.places)
+
+
+@dataclass(frozen=True)
+class AssignOutcome:
+    """What one assignment changed: the decision, changed story rows and states, storylines, merges."""
+
+    assignment: Assignment
+    stories: tuple[Story, ...]
+    story_states: Mapping[str, bytes]
+    storylines: tuple[Storyline, ...]
+    events: tuple[StoryEvent, ...]
+
+
+def prepare_assign_inputs(articles: Sequence[Article], embedder: Embedder) -> list[AssignInput]:
+    """The assignment inputs of ``articles``: one batched embedding call, then signals and keys per
+    article (everything that depends on the article alone, so ``assign`` does only the ordered part)."""
+    vectors = embed_articles(embedder, [(a.title, a.text) for a in articles])
+    out: list[AssignInput] = []
+    for article, vec in zip(articles, vectors, strict=True):
+        title = article_title(article.title, article.text)
+        text = article.text if not title or article.text.startswith(title) else f"{title}\n{article.text}"
+        item = AssignInput(
+            article_id=article.id,
+            title=title,
+            text=article.text,
+            language=article.language,
+            source=article.source,
+            published_at=article.published_at,
+            duplicate_of=article.duplicate_of,
+            vectors=vec,
+            signals=text_signals(text),
+            places=(article.place,) if article.place else (),
+        )
+        out.append(dataclasses.replace(item, keys=item.article_keys()))
+    return out
+
+
+def to_us(at: datetime | None) -> int:
+    """Microseconds since the epoch (naive datetimes read as UTC); ``NO_TIME`` for None."""
+    if at is None:
+        return NO_TIME
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return (at - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(us: int) -> datetime | None:
+    return None if us == NO_TIME else _EPOCH + timedelta(microseconds=us)
+
+
+class StoryAssigner:
+    """Assigns articles to stories online; see the module docstring for the decision."""
+
+    def __init__(
+        self, *, window_days: float = 30, storyline_window_days: float = 180, model_path: Path = MODEL_PATH
+    ) -> None:
+        self.window_days = window_days
+        self.storyline_window_days = storyline_window_days
+        self.model_path = model_path
+        self.model = AssignModel.load(model_path)
+        horizon = max(window_days, storyline_window_days)
+        self.book = StoryBook(
+            window_us=int(window_days * _DAY_US),
+            horizon_us=int(horizon * _DAY_US),
+            n_members=self.model.n_members,
+            idf_prior=self.model.idf_prior,
+        )
+        self.lines = StorylineBook(
+            self.book, window_us=int(storyline_window_days * _DAY_US), model=self.model
+        )
+        self._merged_rows: dict[str, Story] = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"StoryAssigner(window_days={self.window_days},"
+            f" storyline_window_days={self.storyline_window_days}, model_path={str(self.model_path)!r})"
+        )
+
+    # -- restore -------------------------------------------------------------------------------
+    def restore(self, states: Iterable[tuple[Story, bytes]]) -> int:
+        """Take back the live stories a store kept; returns how many are held (old ones are dropped)."""
+        decoded: list[StoryState] = []
+        for story, blob in states:
+            try:
+                state = decode_state(blob)
+            except ValueError as e:
+                LOGGER.warning("assign: story %s has an unreadable state (%s); not restored", story.id, e)
+                continue
+            state.languages, state.sources = story.languages, story.sources
+            decoded.append(state)
+        n = self.book.load(iter(decoded))
+        self.lines.restore()
+        LOGGER.info("assign: restored %d live stories (%d read)", n, len(decoded))
+        return n
+
+    def load_states(self, states: Iterable[StoryState]) -> int:
+        """Hold decoded states directly (bulk load: benchmarks, rebuilds); returns how many are held."""
+        n = self.book.load(iter(states))
+        self.lines.restore()
+        return n
+
+    # -- assign --------------------------------------------------------------------------------
+    def assign(self, item: AssignInput) -> AssignOutcome:
+        """Put one article into a story (deterministic for a given input order)."""
+        document = np.asarray(item.vectors.document, dtype=np.float32)
+        title = np.asarray(item.vectors.title, dtype=np.float32)
+        book = self.book
+        book.use_dim(len(document))
+        at_us = book.tick(to_us(item.published_at))
+        keys = item.article_keys()
+        changed: dict[str, StoryState] = {}
+        events: list[StoryEvent] = []
+        original = book.article_story.get(item.duplicate_of) if item.duplicate_of else None
+        if original is not None:
+            story, score, is_new = book.stories[original], 1.0, False
+        else:
+            side = book.article_side(keys.keys, document, title, at_us)
+            short = len(item.text) < self.model.short_chars
+            best, score, row = self._best(side, at_us, short)
+            is_new = best is None
+            if best is not None and row is not None:
+                book.cohere(best, row)
+                story = best
+            else:
+                label = (item.title or item.text).strip().split("\n")[0][:LABEL_CHARS]
+                story = book.create(item.article_id, label)
+                self.lines.found(story)
+        book.add_article(story, item.article_id, keys.keys, document, title, at_us)
+        story.languages = _with(story.languages, item.language)
+        story.sources = _with(story.sources, item.source)
+        self.lines.grow(story, at_us)
+        changed[story.id] = story
+        story = self._merge_from(story, at_us, changed, events)
+        self.lines.link(story, at_us, changed, events)
+        assignment = Assignment(item.article_id, story.id, round(score, 6), is_new)
+        return self._outcome(assignment, changed, events)
+
+    def _best(
+        self, side: Side, at_us: int, short: bool
+    ) -> tuple[StoryState | None, float, npt.NDArray[np.float64] | None]:
+        join, min_cosine = self.model.join, self.model.min_cosine
+        threshold = self.model.short_threshold if short else join.threshold
+        best: StoryState | None = None
+        best_score, best_row = -math.inf, None
+        for candidate in self.book.candidates(side, at_us, self.model.n_candidates):
+            if float(side.centroid @ candidate.unit_centroid()) < min_cosine:
+                continue  # too far to be the same story (and cheaper to skip before building a side)
+            score, row = self._score(join, side, self.book.story_side(candidate))
+            if score > best_score:  # candidates come sorted by id: ties keep the smallest
+                best, best_score, best_row = candidate, score, row
+        if best is None or best_score < threshold:
+            return None, best_score if best is not None else 0.0, None
+        return best, best_score, best_row
+
+    def _score(self, linear: Score, a: Side, b: Side) -> tuple[float, npt.NDArray[np.float64]]:
+        row = side_features(a, b, self.book.stats.idf)
+        return linear(row) - self.model.time_penalty * math.log1p(gap_days(a, b, NO_TIME)), row
+
+    def _merge_from(
+        self, story: StoryState, at_us: int, changed: dict[str, StoryState], events: list[StoryEvent]
+    ) -> StoryState:
+        merge, book = self.model.merge, self.book
+        for _ in range(MAX_MERGES):
+            side = book.story_side(story)
+            best: StoryState | None = None
+            best_score = -math.inf
+            for candidate in book.candidates(side, at_us, self.model.n_candidates, exclude=story.id):
+                if float(side.centroid @ candidate.unit_centroid()) < self.model.min_cosine:
+                    continue
+                score, _ = self._score(merge, side, book.story_side(candidate))
+                if score > best_score:
+                    best, best_score = candidate, score
+            if best is None or best_score < merge.threshold:
+                break
+            survivor, merged = (story, best) if _older(story, best) else (best, story)
+            merged_row = self._row(merged, merged_into=survivor.id)
+            self.lines.merge_stories(survivor, merged, changed, events)
+            book.merge(survivor, merged)
+            changed.pop(merged.id, None)
+            changed[survivor.id] = survivor
+            self._merged_rows[merged.id] = merged_row
+            events.append(
+                StoryEvent(
+                    "story_merge", merged.id, survivor.id, f"merge score {best_score:.2f}", at=self._at()
+                )
+            )
+            LOGGER.debug("assign: merged story %s into %s (%.2f)", merged.id, survivor.id, best_score)
+            story = survivor
+        return story
+
+    def _at(self) -> datetime:
+        at = from_us(self.book.now_us)
+        return at if at is not None else datetime.now(UTC)
+
+    def _row(self, story: StoryState, merged_into: str | None = None) -> Story:
+        return Story(
+            id=story.id,
+            label=story.label,
+            n_articles=story.n,
+            languages=story.languages,
+            sources=story.sources,
+            first_seen_at=from_us(story.first_us),
+            last_seen_at=from_us(story.last_us),
+            storyline_id=story.storyline_id or None,
+            merged_into=merged_into,
+        )
+
+    def _outcome(
+        self, assignment: Assignment, changed: dict[str, StoryState], events: list[StoryEvent]
+    ) -> AssignOutcome:
+        rows = [self._row(s) for s in changed.values()]
+        rows.extend(self._merged_rows.values())
+        self._merged_rows = {}
+        return AssignOutcome(
+            assignment=assignment,
+            stories=tuple(rows),
+            story_states={s.id: encode_state(s) for s in changed.values()},
+            storylines=self.lines.changed_rows(),
+            events=tuple(events),
+        )
+
+
+def _older(a: StoryState, b: StoryState) -> bool:
+    """True when ``a`` was first seen before ``b`` (stream time, then ingest order, then id)."""
+    return (a.first_us, a.first_seq, a.id) < (b.first_us, b.first_seq, b.id)
+
+
+def _with(values: tuple[str, ...], value: str | None) -> tuple[str, ...]:
+    return values if not value or value in values else tuple(sorted((*values, value)))

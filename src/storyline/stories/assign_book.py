@@ -1,0 +1,356 @@
+"""The live stories the assigner holds, with their indexes: add, merge, forget, find candidates.
+
+``StoryBook`` owns every ``StoryState`` in memory, the key statistics and name index over all of
+them, and the vector index over the *active* ones (last seen within the assignment window of the
+stream's current time). Stories last seen more than ``horizon`` ago (the storyline window) are
+forgotten. Everything here is a function of the states it holds and the stream clock, which is
+what makes ``StoryAssigner.restore`` exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.stories.assign_keys import (
+    DATE,
+    ENTITY,
+    HEAD,
+    HEAD_NUMBER,
+    NAME,
+    NUMBER,
+    PLACE,
+    SHINGLE,
+    WEEKDAY,
+    WORD,
+    YEAR,
+    Keys,
+    kinds_of,
+)
+from storyline.stories.assign_model import COHESION, FEATURES, Side
+from storyline.stories.assign_state import NO_TIME, StoryState, quantise_member
+from storyline.stories.index import KeyStats, VectorIndex
+
+__all__ = ["StoryBook", "story_id_for"]
+
+COHESION_AT = tuple(FEATURES.index(name) for name in COHESION)
+
+Floats = npt.NDArray[np.float32]
+#: Keys a story profile keeps per kind: the most carried, then those of smallest hash (a consistent
+#: sample: two stories with much in common keep much of it in common; keeping the rarest would keep
+#: exactly the keys no other story has).
+PROFILE_CAPS = {
+    NAME: 64,
+    ENTITY: 64,
+    PLACE: 24,
+    NUMBER: 32,
+    YEAR: 8,
+    DATE: 16,
+    WORD: 128,
+    HEAD: 24,
+    SHINGLE: 48,
+    HEAD_NUMBER: 16,
+    WEEKDAY: 7,
+}
+#: Member article ids a story remembers (near-copies of them join it).
+RECENT_IDS = 64
+
+
+def story_id_for(article_id: str) -> str:
+    """The id of the story an article founds: ``s`` + 15 hex digits of sha256(article id)."""
+    return "s" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+
+
+def _later(a: int, b: int) -> int:
+    return b if a == NO_TIME else a if b == NO_TIME else max(a, b)
+
+
+def _earlier(a: int, b: int) -> int:
+    return b if a == NO_TIME else a if b == NO_TIME else min(a, b)
+
+
+class StoryBook:
+    """Live stories by id and slot, with key statistics, a name index and a vector index."""
+
+    def __init__(self, *, window_us: int, horizon_us: int, n_members: int, idf_prior: float) -> None:
+        self.window_us, self.horizon_us, self.n_members = window_us, horizon_us, n_members
+        self.stories: dict[str, StoryState] = {}
+        self.by_slot: dict[int, StoryState] = {}
+        self.stats = KeyStats(prior=idf_prior)
+        self.dim = 0
+        self.vectors = VectorIndex(0)
+        self.on_forget: Callable[[StoryState], None] = lambda story: None
+        self.article_story: dict[str, str] = {}
+        self.now_us = NO_TIME
+        self.seq = 0
+        self._free: list[int] = []
+        self._next_slot = 0
+        self._posted: dict[int, tuple[int, ...]] = {}
+        self._idle: list[tuple[int, str]] = []  # (last_us, id); stale entries are skipped
+        self._old: list[tuple[int, str]] = []
+
+    def use_dim(self, dim: int) -> None:
+        """Fix the vector dimension on the first vector seen."""
+        if self.dim == 0:
+            self.dim = dim
+            self.vectors = VectorIndex(dim)
+        elif dim != self.dim:
+            raise ValueError(f"vectors of {dim} dimensions, but the stories hold {self.dim}")
+
+    # -- sides -------------------------------------------------------------------------------
+    def story_side(self, story: StoryState) -> Side:
+        return Side(
+            keys=story.keys,
+            counts=story.counts,
+            n=story.n,
+            idf=self.stats.idf(story.keys),
+            centroid=story.unit_centroid(),
+            title=story.unit_title(),
+            members=story.member_rows(),
+            first_us=story.first_us,
+            last_us=story.last_us,
+            cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
+            if story.n_cohesion
+            else None,
+        )
+
+    def article_side(self, keys: Keys, document: Floats, title: Floats, at_us: int) -> Side:
+        return Side(
+            keys=keys,
+            counts=np.ones(len(keys), dtype=np.int32),
+            n=1,
+            idf=self.stats.idf(keys),
+            centroid=document,
+            title=title,
+            members=document[None, :],
+            first_us=at_us,
+            last_us=at_us,
+        )
+
+    # -- the clock -----------------------------------------------------------------------------
+    def tick(self, published_us: int) -> int:
+        """Advance the stream clock; the article's time (its own, else the stream's "now")."""
+        self.seq += 1
+        self.now_us = _later(self.now_us, published_us)
+        self._expire()
+        if self.vectors.wants_reload:  # crossed ``index.EXACT_MAX`` live stories, one way or the other
+            self._reload_vectors()
+        return published_us if published_us != NO_TIME else self.now_us
+
+    def is_active(self, story: StoryState, at_us: int) -> bool:
+        if at_us == NO_TIME or story.last_us == NO_TIME:
+            return True
+        return story.last_us >= at_us - self.window_us and story.first_us <= at_us + self.window_us
+
+    def _expire(self) -> None:
+        """Drop stories idle past the window from the vector index, and past the horizon from memory."""
+        if self.now_us == NO_TIME:
+            return
+        for heap, before in (
+            (self._idle, self.now_us - self.window_us),
+            (self._old, self.now_us - self.horizon_us),
+        ):
+            while heap and heap[0][0] < before:
+                last_us, story_id = heapq.heappop(heap)
+                story = self.stories.get(story_id)
+                if story is None or story.last_us != last_us:
+                    continue  # an older entry of a story seen since, or one already gone
+                if heap is self._idle:
+                    self.vectors.drop(story.slot)
+                else:
+                    self.forget(story)
+        if len(self._old) > 4 * len(self.stories) + 64:  # compact stale entries now and then
+            self._idle = [e for e in self._idle if self._current(e)]
+            self._old = [e for e in self._old if self._current(e)]
+            heapq.heapify(self._idle)
+            heapq.heapify(self._old)
+
+    def _current(self, entry: tuple[int, str]) -> bool:
+        story = self.stories.get(entry[1])
+        return story is not None and story.last_us == entry[0]
+
+    # -- candidates ----------------------------------------------------------------------------
+    def candidates(self, side: Side, at_us: int, k: int, exclude: str = "") -> list[StoryState]:
+        """Active stories near ``side`` by centroid or sharing a rare name, sorted by id."""
+        found = {s for s in self.vectors.search(side.centroid, k + 1)}
+        found.update(self.stats.lookup(side.keys))
+        out = [self.by_slot[s] for s in found if s in self.by_slot]
+        return sorted((s for s in out if s.id != exclude and self.is_active(s, at_us)), key=lambda s: s.id)
+
+    def linked_candidates(self, story: StoryState) -> list[StoryState]:
+        """Stories sharing a posted key with ``story`` (any age in memory), sorted by id."""
+        slots = self.stats.lookup(np.asarray(self._posted.get(story.slot, ()), dtype=np.int64))
+        return sorted((self.by_slot[s] for s in slots if self.by_slot[s].id != story.id), key=lambda s: s.id)
+
+    # -- changes -------------------------------------------------------------------------------
+    def _slot(self) -> int:
+        if self._free:
+            return heapq.heappop(self._free)
+        self._next_slot += 1
+        return self._next_slot - 1
+
+    def create(self, article_id: str, label: str) -> StoryState:
+        story = StoryState(
+            id=story_id_for(article_id),
+            founder=article_id,
+            label=label,
+            n=0,
+            keys=np.zeros(0, dtype=np.int64),
+            counts=np.zeros(0, dtype=np.int32),
+            centroid=np.zeros(self.dim, dtype=np.float16),
+            title=np.zeros(self.dim, dtype=np.float16),
+            members=np.zeros((0, self.dim), dtype=np.int8),
+            first_seq=self.seq,
+            last_seq=self.seq,
+            slot=self._slot(),
+        )
+        self.stories[story.id] = story
+        self.by_slot[story.slot] = story
+        return story
+
+    def _profile(self, story: StoryState, keys: Keys, counts: npt.NDArray[np.int32], counted: bool) -> None:
+        """Replace the story's profile (capped per kind) and update statistics and postings."""
+        if counted:
+            self.stats.add(story.keys, -1)
+        kinds = kinds_of(keys)
+        if any(int((kinds == kind).sum()) > cap for kind, cap in PROFILE_CAPS.items()):
+            keep = np.zeros(len(keys), dtype=bool)
+            for kind, cap in PROFILE_CAPS.items():
+                mine = np.flatnonzero(kinds == kind)
+                keep[mine[np.lexsort((keys[mine], -counts[mine]))[:cap]]] = True
+            keys, counts = keys[keep], counts[keep]
+        story.keys, story.counts = keys, counts.astype(np.int32)
+        self.stats.add(keys, 1)
+        posted = KeyStats.posted(keys, story.counts, story.n)
+        self.stats.post(story.slot, self._posted.get(story.slot, ()), posted)
+        self._posted[story.slot] = posted
+
+    def add_article(
+        self, story: StoryState, article_id: str, keys: Keys, document: Floats, title: Floats, at_us: int
+    ) -> None:
+        """Make the article a member of ``story``."""
+        merged = np.union1d(story.keys, keys)
+        counts = np.zeros(len(merged), dtype=np.int32)
+        counts[np.searchsorted(merged, story.keys)] += story.counts
+        counts[np.searchsorted(merged, keys)] += 1
+        n_old = story.n
+        story.n += 1
+        self._profile(story, merged, counts, counted=n_old > 0)
+        story.centroid = ((story.centroid.astype(np.float32) * n_old + document) / story.n).astype(np.float16)
+        story.title = ((story.title.astype(np.float32) * n_old + title) / story.n).astype(np.float16)
+        story.members = np.vstack([story.members, quantise_member(document)[None, :]])[-self.n_members :]
+        self._remember(story, (*story.recent_ids, article_id))
+        story.first_us = _earlier(story.first_us, at_us) if n_old else at_us
+        story.last_us = _later(story.last_us, at_us)
+        story.last_seq = self.seq
+        self._touch(story)
+
+    def _touch(self, story: StoryState) -> None:
+        if story.last_us != NO_TIME:
+            heapq.heappush(self._idle, (story.last_us, story.id))
+            heapq.heappush(self._old, (story.last_us, story.id))
+        if (
+            self.now_us == NO_TIME
+            or story.last_us == NO_TIME
+            or story.last_us >= self.now_us - self.window_us
+        ):
+            self.vectors.put(story.slot, story.unit_centroid(), story.n)
+
+    def cohere(self, story: StoryState, row: npt.NDArray[np.float64]) -> None:
+        """Count the join features of a new member into the story's cohesion sums."""
+        story.cohesion = (story.cohesion + row[list(COHESION_AT)]).astype(np.float32)
+        story.n_cohesion += 1
+
+    def merge(self, survivor: StoryState, merged: StoryState) -> None:
+        """Fold ``merged`` into ``survivor`` and forget ``merged`` (its id stays valid in the store)."""
+        union = np.union1d(survivor.keys, merged.keys)
+        counts = np.zeros(len(union), dtype=np.int32)
+        counts[np.searchsorted(union, survivor.keys)] += survivor.counts
+        counts[np.searchsorted(union, merged.keys)] += merged.counts
+        n_a, n_b = survivor.n, merged.n
+        self.forget(merged)
+        survivor.n = n_a + n_b
+        self._profile(survivor, union, counts, counted=True)
+        for name in ("centroid", "title"):
+            mean = (
+                getattr(survivor, name).astype(np.float32) * n_a
+                + getattr(merged, name).astype(np.float32) * n_b
+            )
+            setattr(survivor, name, (mean / survivor.n).astype(np.float16))
+        survivor.members = np.vstack([survivor.members, merged.members])[-self.n_members :]
+        self._remember(survivor, (*survivor.recent_ids, *merged.recent_ids))
+        survivor.cohesion = (survivor.cohesion + merged.cohesion).astype(np.float32)
+        survivor.n_cohesion += merged.n_cohesion
+        survivor.first_us = _earlier(survivor.first_us, merged.first_us)
+        survivor.last_us = _later(survivor.last_us, merged.last_us)
+        survivor.first_seq = min(survivor.first_seq, merged.first_seq)
+        survivor.last_seq = self.seq
+        self._touch(survivor)
+
+    def _remember(self, story: StoryState, ids: tuple[str, ...]) -> None:
+        """Keep the last ``RECENT_IDS`` member ids, so near-copies of them find the story."""
+        for article_id in ids[:-RECENT_IDS]:
+            if self.article_story.get(article_id) in (story.id, None):
+                self.article_story.pop(article_id, None)
+        story.recent_ids = ids[-RECENT_IDS:]
+        self.article_story.update((a, story.id) for a in story.recent_ids)
+
+    def forget(self, story: StoryState) -> None:
+        """Drop a story from memory and every index (merged away, or past the horizon)."""
+        self.on_forget(story)
+        self.stats.add(story.keys, -1)
+        self.stats.post(story.slot, self._posted.pop(story.slot, ()), ())
+        self.vectors.drop(story.slot)
+        del self.stories[story.id]
+        del self.by_slot[story.slot]
+        heapq.heappush(self._free, story.slot)
+        for article_id in story.recent_ids:
+            if self.article_story.get(article_id) == story.id:
+                del self.article_story[article_id]
+
+    # -- restore -------------------------------------------------------------------------------
+    def load(self, states: Iterator[StoryState]) -> int:
+        """Hold saved states (restore / bulk load); returns how many were kept."""
+        for story in states:
+            self.use_dim(len(story.centroid))
+            self.stories[story.id] = story
+            self.by_slot[story.slot] = story
+            self.seq = max(self.seq, story.last_seq)
+            self.now_us = _later(self.now_us, story.last_us)
+        for story in list(self.stories.values()):
+            if (
+                self.now_us != NO_TIME
+                and story.last_us != NO_TIME
+                and story.last_us < self.now_us - self.horizon_us
+            ):
+                del self.stories[story.id], self.by_slot[story.slot]
+        used = set(self.by_slot)
+        self._next_slot = max(used) + 1 if used else 0
+        self._free = sorted(set(range(self._next_slot)) - used)
+        for story in self.stories.values():
+            self.stats.add(story.keys, 1)
+            self._posted[story.slot] = KeyStats.posted(story.keys, story.counts, story.n)
+            self.stats.post(story.slot, (), self._posted[story.slot])
+            self.article_story.update((a, story.id) for a in story.recent_ids)
+            if story.last_us != NO_TIME:
+                self._idle.append((story.last_us, story.id))
+                self._old.append((story.last_us, story.id))
+        heapq.heapify(self._idle)
+        heapq.heapify(self._old)
+        self._reload_vectors()
+        return len(self.stories)
+
+    def _reload_vectors(self) -> None:
+        """Rebuild the vector index from every active story (in the mode their number calls for)."""
+        active = [s for s in self.stories.values() if self.is_active(s, self.now_us)]
+        slots = np.asarray([s.slot for s in active], dtype=np.int64)
+        rows = (
+            np.stack([s.unit_centroid() for s in active])
+            if active
+            else np.zeros((0, self.vectors.dim), np.float32)
+        )
+        self.vectors.reload(slots, rows)
