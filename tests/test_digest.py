@@ -249,3 +249,21 @@ def test_ingest_fills_the_sentence_cache_the_digest_reads(tmp_path: Path, embedd
             rows = np.frombuffer(data, dtype=np.float16).reshape(len(spans), embedder.dim)
             fresh = embedder.embed([article.text[s:e] for s, e in spans])
             assert np.abs(rows.astype(np.float32) - fresh).max() < 2e-3
+
+
+def test_whats_new_is_bounded_and_says_so(seeded: Path, embedder: UseEmbedder) -> None:
+    """More new sentences than the bound: exactly the bound is reported, flagged as truncated."""
+    import storyline.stories.digest_new as digest_new
+
+    with SqliteStore(seeded) as store:
+        (line,) = store.list_storylines()
+        everything = build_digest(store, line.id, embedder=embedder, since=datetime(2000, 1, 1, tzinfo=UTC))
+        n = len(everything.new.sentences)
+        assert n > 3 and not everything.new.truncated
+        bound, digest_new.MAX_NEW_SENTENCES = digest_new.MAX_NEW_SENTENCES, 3
+        try:
+            cut = build_digest(store, line.id, embedder=embedder, since=datetime(2000, 1, 1, tzinfo=UTC))
+        finally:
+            digest_new.MAX_NEW_SENTENCES = bound
+    assert cut.new.truncated
+    assert [s.sentence for s in cut.new.sentences] == [s.sentence for s in everything.new.sentences[:3]]

@@ -222,6 +222,7 @@ def digest_json(d: Digest, *, max_figures: int = 20) -> dict[str, Any]:
                 }
                 for n in new.sentences
             ],
+            "truncated": new.truncated,
             "quotes": [quote_json(q) for q in new.quotes],
             "speakers": list(new.speakers),
             "figures": [

@@ -67,13 +67,17 @@ def _empty(facts: ArticleFacts) -> bool:
 def load_facts(
     store: StoryReader, articles: Sequence[Article], *, quotes_for: frozenset[str] = frozenset()
 ) -> FactsSource:
-    """Stored facts of ``articles``; computed ones where the store has none.
+    """Stored facts of ``articles``; computed ones where the store has none; none for copies
+    (the pipeline stores none for them either: their original carries them).
 
     Computing quotes and mentions needs a parse (about 0.1 s an article), so only articles in
     ``quotes_for`` (the new ones, whose quotes "what's new" lists) get them when computed.
     """
     source = FactsSource()
     for article in articles:
+        if article.duplicate_of is not None:  # a copy states its original's facts, nothing of its own
+            source.facts[article.id] = ArticleFacts()
+            continue
         facts = store.article_facts(article.id)
         if _empty(facts):
             facts = compute_facts(article, quotes=article.id in quotes_for)

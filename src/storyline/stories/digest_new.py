@@ -9,7 +9,9 @@ A new article's sentence is **new** when
   named, or a figure no earlier article gave (same unit, a value within ``TOLERANCE``, the same
   counted thing when both say what they count).
 
-Sentences that repeat one another inside the new articles are reported once (the first).
+Sentences that repeat one another inside the new articles are reported once (the first), and at
+most ``MAX_NEW_SENTENCES`` are reported (``truncated`` says when more were left): a bound on what a
+reader can take in, and on the cost of a digest asked for "everything since 2000".
 Copies and rewrites of earlier articles give nothing: their sentences are carried and they
 state no new fact.
 """
@@ -29,10 +31,11 @@ from storyline.stories.digest_text import Sentence, stems
 from storyline.stories.digest_timeline import TOLERANCE
 from storyline.stories.digest_vectors import Rows, SentenceRows
 
-__all__ = ["FIGURES_CARRIED", "NewSentence", "WhatsNew", "whats_new"]
+__all__ = ["FIGURES_CARRIED", "MAX_NEW_SENTENCES", "NewSentence", "WhatsNew", "whats_new"]
 
 FIGURES_CARRIED = 0.1
 REPEATED = 0.8
+MAX_NEW_SENTENCES = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class WhatsNew:
     speakers: tuple[str, ...] = ()
     figures: tuple[Figure, ...] = ()
     events: tuple[TimeMention, ...] = ()
+    truncated: bool = False
 
 
 def _reported(figure: Figure, earlier: Mapping[str | None, list[tuple[float, frozenset[str]]]]) -> bool:
@@ -114,8 +118,12 @@ def whats_new(
     scores = carried_scores(
         rows.rows[new_idx], [stems(rows.sentences[i].text) for i in new_idx], old_rows, old_stems
     )
+    events_of: dict[str, list[TimeMention]] = {}
+    for t in new_events:
+        events_of.setdefault(t.article_id, []).append(t)
     picked: list[NewSentence] = []
-    picked_rows: list[int] = []
+    picked_rows = np.zeros((MAX_NEW_SENTENCES, rows.rows.shape[1]), dtype=rows.rows.dtype)
+    truncated = False
     for i, carried in zip(new_idx, scores, strict=True):
         s = rows.sentences[i]
         reasons: list[str] = []
@@ -125,19 +133,23 @@ def whats_new(
             score += FIGURES_CARRIED
         if score < CARRIED_THRESHOLD:
             reasons.append("meaning")
-        if any(t.article_id == s.article_id and _inside(t.start, t.end, s) for t in new_events):
+        if any(_inside(t.start, t.end, s) for t in events_of.get(s.article_id, ())):
             reasons.append("date")
         if any((f.article_id, f.start) in all_new_figures for f in own_figures):
             reasons.append("figure")
         if not reasons:
             continue
-        if picked_rows and float(np.max(rows.rows[picked_rows] @ rows.rows[i])) >= REPEATED:
+        if picked and float(np.max(picked_rows[: len(picked)] @ rows.rows[i])) >= REPEATED:
             continue
-        picked_rows.append(i)
+        if len(picked) == MAX_NEW_SENTENCES:
+            truncated = True
+            break
+        picked_rows[len(picked)] = rows.rows[i]
         nearest = old_sents[carried.nearest] if carried.nearest is not None else None
         picked.append(NewSentence(s, round(min(1.0, score), 3), tuple(reasons), nearest))
 
-    new_quotes = _new_quotes(new_ids, facts, embedder, old_rows, old_stems)
+    new_quotes, more_quotes = _new_quotes(new_ids, facts, embedder, old_rows, old_stems)
+    truncated = truncated or more_quotes
     speakers: list[str] = []
     for q in new_quotes:
         if q.speaker and q.speaker.casefold() not in old_speakers and q.speaker not in speakers:
@@ -150,6 +162,7 @@ def whats_new(
         tuple(speakers),
         tuple(new_figures),
         tuple(new_events),
+        truncated,
     )
 
 
@@ -159,13 +172,16 @@ def _new_quotes(
     embedder: Embedder,
     old_rows: Rows,
     old_stems: Callable[[int], frozenset[str]],
-) -> list[Quote]:
-    """Quotes of the new articles that earlier sentences did not carry."""
+) -> tuple[list[Quote], bool]:
+    """Quotes of the new articles that earlier sentences did not carry (of the first
+    ``2 * MAX_NEW_SENTENCES``), and whether more were left unchecked."""
     quotes = [q for a in new_ids for q in facts[a].quotes]
+    more = len(quotes) > 2 * MAX_NEW_SENTENCES
+    quotes = quotes[: 2 * MAX_NEW_SENTENCES]
     if not quotes:
-        return []
+        return [], more
     texts = [q.text for q in quotes]
     carried: list[Carried] = carried_scores(
         embedder.embed(texts), [stems(t) for t in texts], old_rows, old_stems
     )
-    return [q for q, c in zip(quotes, carried, strict=True) if c.is_new]
+    return [q for q, c in zip(quotes, carried, strict=True) if c.is_new], more
