@@ -18,7 +18,7 @@ from storyline.store.sqlite import SqliteStore
 
 def _ingest(path: Path, db: Path) -> tuple[int, float]:
     """Articles stored and seconds taken by one `storyline ingest`-equivalent run (startup included)."""
-    settings = Settings(db=str(db), understand=False)  # understanding: bench_understand.py
+    settings = Settings(db=str(db), understand=False, stories=False)  # bench_understand.py, bench_assign.py
     start = time.perf_counter()
     with SqliteStore(db) as store:
         stats = run(iter_inputs([str(path)], settings), Components.for_store(settings, store), store)

@@ -46,7 +46,7 @@ class Settings:
     understand: bool = _setting(
         True, "find entities, quotes, dates and figures in each new original article on ingest"
     )
-    stories: bool = _setting(False, "embed articles and group them into stories and storylines on ingest")
+    stories: bool = _setting(True, "embed articles and group them into stories and storylines on ingest")
     embedder: str = _setting("use.v1", "embedder for story assignment and search by meaning (use.v1)")
     story_window_days: float = _setting(30.0, "a story takes new articles for this many days after its last")
     storyline_window_days: float = _setting(180.0, "stories this many days apart can still form a storyline")
