@@ -254,6 +254,12 @@ MIGRATIONS: list[tuple[str, Step]] = [
     ("0003_facts", _FACTS),
     ("0004_stories_merged_into", "CREATE INDEX stories_merged_into ON stories(merged_into);"),
     ("0005_watchlists_alerts", _WATCH),
+    # the Stories listing's order, read by an index scan that stops at LIMIT (3 ms -> 0.03 ms at 5,000
+    # stories); list_stories keeps the planner off stories_merged_into for it
+    (
+        "0006_stories_activity",
+        "CREATE INDEX stories_activity ON stories(n_articles DESC, last_seen_at DESC, seq);",
+    ),
 ]
 
 _CREATE_LEDGER = "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"

@@ -99,7 +99,7 @@ def list_stories(
     conn: sqlite3.Connection, *, language: str | None, since: datetime | None, limit: int, offset: int
 ) -> list[Story]:
     """Live (not merged) stories, most active first: size, then most recently seen."""
-    clauses: list[str] = ["s.merged_into IS NULL"]
+    clauses: list[str] = ["+s.merged_into IS NULL"]  # unary +: scan stories_activity in order instead
     params: list[Any] = []
     if language is not None:
         clauses.append("EXISTS (SELECT 1 FROM json_each(s.languages) WHERE value = ?)")
