@@ -231,6 +231,25 @@ def test_search_applies_filters_and_pages(store: Store) -> None:
     assert store.search("nato", limit=0) == []
 
 
+@pytest.mark.parametrize("query", ["nato", "brussel OR bruxelles", "stolten*", '"defence ministers"'])
+def test_unfiltered_search_ranks_as_filtered_search(store: Store, query: str) -> None:
+    """The unfiltered search (ranked on the index alone) gives the filtered search's hits, order,
+    snippets and ranks, and pages through them."""
+    store.write_batch(search_corpus())
+    everything = ArticleFilter(until=datetime(2100, 1, 1, tzinfo=UTC))  # a clause; keeps dated articles
+    undated = {a.id for a in store.list_articles(limit=100) if a.published_at is None}
+    full = [(h.article.id, h.snippet, round(h.rank, 9)) for h in store.search(query, limit=100)]
+    paged = [
+        (h.article.id, h.snippet, round(h.rank, 9))
+        for offset in range(len(full))
+        for h in store.search(query, limit=1, offset=offset)
+    ]
+    assert paged == full
+    dated = [t for t in full if t[0] not in undated]
+    filtered = store.search(query, everything, limit=100)
+    assert dated == [(h.article.id, h.snippet, round(h.rank, 9)) for h in filtered]
+
+
 @pytest.mark.parametrize("query", ["", "   ", "*", '""', "OR", "OR OR", "-", "\x00"])
 def test_search_empty_queries_find_nothing(store: Store, query: str) -> None:
     store.write_batch(search_corpus())
