@@ -1,4 +1,5 @@
-"""The fast attribute-ruler matcher finds exactly the matches spaCy's Matcher finds."""
+"""The fast attribute-ruler matcher finds exactly the matches spaCy's Matcher finds; the numpy
+``gemm`` (``DotOps``) gives what thinc's BLIS gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from storyline.understand.nlp import get_nlp
+from storyline.understand.nlp import analyse_many, dot_ops, get_nlp, install_dot_ops
 from storyline.understand.nlp_fast import FastRulerMatch, Unsupported
 
 from .conftest import AFP_SEED, DPA_SEED
@@ -63,3 +64,56 @@ def test_a_pattern_it_cannot_reproduce_is_refused() -> None:
         FastRulerMatch._specs([{"LOWER": "a", "OP": "+"}])
     with pytest.raises(Unsupported):
         FastRulerMatch._specs([{"LENGTH": {">=": 3}}])
+
+
+def test_dot_ops_gemm_matches_blis() -> None:
+    numpy = pytest.importorskip("numpy")
+    from thinc.api import NumpyOps
+
+    rng = numpy.random.default_rng(3)
+    blis, dot = NumpyOps(), dot_ops()
+    x = rng.standard_normal((37, 288), dtype=numpy.float32)
+    w = rng.standard_normal((96, 288), dtype=numpy.float32)
+    for trans2, y in ((True, w), (False, numpy.ascontiguousarray(w.T))):
+        want = blis.gemm(x, y, trans2=trans2)
+        got = dot.gemm(x, y, trans2=trans2)
+        assert got.dtype == numpy.float32 and got.shape == (37, 96)
+        assert numpy.allclose(got, want, rtol=1e-4, atol=1e-4)
+        out = numpy.zeros((37, 96), dtype=numpy.float32)
+        assert dot.gemm(x, y, trans2=trans2, out=out) is out
+        assert numpy.allclose(out, want, rtol=1e-4, atol=1e-4)
+    assert numpy.allclose(dot.gemm(x.T, w.T, trans1=True), blis.gemm(x.T, w.T, trans1=True), atol=1e-4)
+
+
+def test_dot_ops_give_the_same_analysis_as_blis() -> None:
+    from thinc.api import NumpyOps
+
+    nlp = get_nlp("en")
+    if nlp is None:
+        pytest.skip("no spaCy model for en")
+    texts = [AFP_SEED.read_text(encoding="utf-8"), DPA_SEED.read_text(encoding="utf-8"), ODD_ENGLISH]
+
+    def run() -> list[Any]:
+        out: list[Any] = []
+        for analysis in analyse_many(texts, "en"):
+            out.append(analysis.entities)
+            out.append([(t.i, t.tag_, t.dep_, t.head.i, t.lemma_) for p in analysis.parsed for t in p.doc])
+        return out
+
+    assert install_dot_ops(nlp) == 0  # get_nlp installed them already
+    with_dot = run()
+    models = [getattr(pipe, "model", None) for _, pipe in nlp.pipeline]
+    nodes = [node for model in models if hasattr(model, "walk") for node in model.walk()]
+    assert nodes and all(type(node.ops) is type(dot_ops()) for node in nodes)
+    saved = [node.ops for node in nodes]
+    try:
+        blis = NumpyOps()
+        for node in nodes:
+            node.ops = blis
+        with_blis = run()
+    finally:
+        for node, ops in zip(nodes, saved, strict=True):
+            node.ops = ops
+    assert with_dot == with_blis
+    assert with_dot[0] and with_dot[1]
+    assert install_dot_ops(nlp) == 0

@@ -21,6 +21,7 @@ from storyline.model import (
 from storyline.store import ArticleFacts, SearchHit
 
 if TYPE_CHECKING:
+    from storyline.alerts.model import Watchlist
     from storyline.stories.similarity import PairScore, SentencePair
 
 
@@ -251,4 +252,19 @@ def article_facts_json(facts: ArticleFacts, entities: Mapping[str, Entity]) -> d
         ],
         "dates": [time_mention_json(t) for t in facts.time_mentions],
         "figures": [figure_json(f) for f in facts.figures],
+    }
+
+
+def watchlist_json(w: Watchlist) -> dict[str, Any]:
+    """A watchlist as the CLI and the API show it (the webhook secret never leaves the store)."""
+    return {
+        "id": w.id,
+        "name": w.name,
+        "entities": list(w.entities),
+        "keywords": list(w.keywords),
+        "example": w.example,
+        "threshold": w.threshold,
+        "webhook_url": w.webhook_url,
+        "created_at": iso(w.created_at),
+        "last_visit_at": iso(w.last_visit_at),
     }

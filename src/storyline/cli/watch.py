@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -20,20 +19,7 @@ from storyline.cli._common import (
     parse_when,
 )
 from storyline.errors import InputError
-
-
-def _watchlist_json(w: Watchlist) -> dict[str, Any]:
-    return {
-        "id": w.id,
-        "name": w.name,
-        "entities": list(w.entities),
-        "keywords": list(w.keywords),
-        "example": w.example,
-        "threshold": w.threshold,
-        "webhook_url": w.webhook_url,
-        "created_at": w.created_at.isoformat().replace("+00:00", "Z"),
-        "last_visit_at": w.last_visit_at.isoformat().replace("+00:00", "Z") if w.last_visit_at else None,
-    }
+from storyline.shapes import watchlist_json
 
 
 @click.group()
@@ -96,7 +82,7 @@ def add(
     engine.start_cursor(store)
     store.add_watchlist(watchlist)
     if as_json:
-        emit_json(_watchlist_json(watchlist))
+        emit_json(watchlist_json(watchlist))
     else:
         click.echo(watchlist.id)
 
@@ -109,7 +95,7 @@ def list_(obj: Context, as_json: bool) -> None:
     """List watchlists."""
     rows = obj.store.list_watchlists()
     if as_json:
-        emit_json([_watchlist_json(w) for w in rows])
+        emit_json([watchlist_json(w) for w in rows])
         return
     table = make_table("id", "name", "entities", "keywords", "example", "webhook")
     for w in rows:

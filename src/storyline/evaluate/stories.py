@@ -8,7 +8,6 @@ end, following merges (an article whose story was later merged counts in the sur
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.embed import Embedder
-from storyline.errors import InputError
+from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import adjusted_rand_index, bcubed, normalized_mutual_info
 from storyline.model import Article
 from storyline.stories.assign import AssignOutcome, StoryAssigner, prepare_assign_inputs
@@ -45,35 +44,25 @@ def _published(value: object) -> datetime | None:
     return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
+def _gold_article(obj: Any, path: Path) -> GoldArticle:
+    article = Article(
+        id=str(obj["id"]),
+        text=str(obj.get("text") or ""),
+        title=str(obj.get("title") or ""),
+        language=obj.get("lang"),
+        source=obj.get("source"),
+        published_at=_published(obj.get("published")),
+        published_precision="day" if obj.get("published") else None,
+        origin=f"{path}#{obj['id']}",
+    )
+    return GoldArticle(article, str(obj["story"]), None if obj.get("topic") is None else str(obj["topic"]))
+
+
 def read_stream(path: Path) -> Iterator[GoldArticle]:
     """The labelled articles of ``path``, in file order."""
-    try:
-        lines = path.open(encoding="utf-8")
-    except OSError as e:
-        raise InputError(f"{path}: cannot read: {e}") from e
-    with lines:
-        for line_no, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                article = Article(
-                    id=str(obj["id"]),
-                    text=str(obj.get("text") or ""),
-                    title=str(obj.get("title") or ""),
-                    language=obj.get("lang"),
-                    source=obj.get("source"),
-                    published_at=_published(obj.get("published")),
-                    published_precision="day" if obj.get("published") else None,
-                    origin=f"{path}:{line_no}",
-                )
-                yield GoldArticle(
-                    article, str(obj["story"]), None if obj.get("topic") is None else str(obj["topic"])
-                )
-            except (ValueError, KeyError, TypeError) as e:
-                raise InputError(
-                    f"{path}:{line_no}: expected a JSON object with id, text and story ({e})"
-                ) from e
+    return read_records(
+        path, lambda obj: _gold_article(obj, path), expected="a JSON object with id, text and story"
+    )
 
 
 def resolve_stories(outcomes: list[AssignOutcome]) -> list[str]:

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from storyline.alerts.feed import ATOM_TYPE, atom_feed
 from storyline.alerts.model import Watchlist, WatchStore
 from storyline.alerts.webhook import alert_payload
-from storyline.shapes import iso
+from storyline.shapes import watchlist_json
 from storyline.web.context import WebContext, get_context
 from storyline.web.params import Limit, Offset
 
@@ -44,21 +44,6 @@ def _watchlist(ctx: WebContext, watchlist_id: str) -> tuple[WatchStore, Watchlis
     if found is None:
         raise HTTPException(404, f"no watchlist {watchlist_id!r}")
     return store, found
-
-
-def watchlist_json(w: Watchlist) -> dict[str, Any]:
-    """A watchlist as the API shows it (the webhook secret never leaves the store)."""
-    return {
-        "id": w.id,
-        "name": w.name,
-        "entities": list(w.entities),
-        "keywords": list(w.keywords),
-        "example": w.example,
-        "threshold": w.threshold,
-        "webhook_url": w.webhook_url,
-        "created_at": iso(w.created_at),
-        "last_visit_at": iso(w.last_visit_at),
-    }
 
 
 def _feed(request: Request, ctx: WebContext, watchlist_id: str) -> Response:
