@@ -116,7 +116,10 @@ def test_bad_lines_and_splits_raise_input_error(tmp_path: Path) -> None:
 
 @needs_en
 def test_evaluate_on_a_tiny_file(tmp_path: Path) -> None:
-    result = evaluate_quotes(_write(tmp_path, [GOLD]), progress=lambda n: None)
+    calls: list[tuple[int, int]] = []
+    path = _write(tmp_path, [GOLD])
+    result = evaluate_quotes(path, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 1)]
     keys = ("n_docs", "n_gold", "n_pred", "precision_overlap", "recall_overlap", "f1_overlap", "f1_exact")
     assert all(key in result for key in keys)
     assert result["n_docs"] == 1 and result["n_gold"] == 2
@@ -138,3 +141,20 @@ def test_floors_on_a_fixed_part_of_polnear() -> None:
 
 # measured 0.782 / 0.535 / 0.888 on these 60 articles (cue table threshold 0.25)
 FLOORS = {"f1_overlap": 0.77, "f1_exact": 0.52, "speaker_accuracy": 0.87}
+
+
+@needs_en
+def test_the_eval_command_scores_quotes_with_its_progress_bar(tmp_path: Path) -> None:
+    """Through ``storyline eval`` (progress shown, as a user runs it): the same figures as the API."""
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    path = _write(tmp_path, [GOLD])
+    run = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.db"), "eval", "quotes", str(path), "--json"])
+    assert run.exit_code == 0, run.output
+    shown = json.loads(run.stdout)
+    direct = evaluate_quotes(path)
+    assert {k: shown[k] for k in ("n_gold", "f1_overlap", "f1_exact")} == {
+        k: direct[k] for k in ("n_gold", "f1_overlap", "f1_exact")
+    }

@@ -181,15 +181,17 @@ def evaluate_quotes(
     *,
     split: str = "all",
     limit: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     language: str = "en",
 ) -> dict[str, Any]:
-    """Run ``find_attributions`` over ``path`` and score it (see the module docstring)."""
+    """Run ``find_attributions`` over ``path`` and score it (see the module docstring);
+    ``progress(done, total)`` is called after each article."""
     from storyline.understand.quotes import find_attributions
 
     scored: list[tuple[GoldArticle, list[Prediction]]] = []
     began = time.perf_counter()
-    for i, article in enumerate(read_articles(path, split=split, limit=limit), 1):
+    articles = list(read_articles(path, split=split, limit=limit))
+    for i, article in enumerate(articles, 1):
         found = find_attributions(article.text, article_id=article.id, language=language)
         preds = [
             Prediction(
@@ -206,7 +208,7 @@ def evaluate_quotes(
         ]
         scored.append((article, preds))
         if progress is not None:
-            progress(i)
+            progress(i, len(articles))
     seconds = time.perf_counter() - began
     result = score_quotes(scored)
     result["split"] = split
