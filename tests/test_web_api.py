@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from fastapi.testclient import TestClient
 from storyline.alerts import engine
 from storyline.alerts.model import Watchlist, watchlist_id
 from storyline.ingest.files import jsonl_item
-from storyline.model import Batch, Entity, Mention, RawDoc, Rejection, Storyline
+from storyline.model import Batch, Entity, Mention, RawDoc, Rejection, Story, Storyline
 from storyline.pipeline import Components, run
 from storyline.settings import Settings
 from storyline.store import SqliteStore
@@ -506,3 +507,23 @@ def test_serve_prints_the_url_and_runs_uvicorn(tmp_path: Path, monkeypatch: pyte
     wide = CliRunner().invoke(group, ["--db", db, "serve", "--host", "0.0.0.0"])
     assert wide.exit_code == 0 and "ingest is disabled" in wide.output
     assert calls[1]["app"].state.web.guard.loopback is False
+
+
+def test_the_stories_listing_is_cached_until_the_store_changes(tmp_path: Path) -> None:
+    """A repeated listing is served from the cache, and a commit (here from another connection, as
+    `storyline ingest` beside the server makes) is seen by the next request."""
+
+    writer = SqliteStore(tmp_path / "cache.db")
+    moment = datetime(2021, 2, 17, tzinfo=UTC)
+    writer.write_batch(Batch(stories=(Story("s-one", "One", 3, (), ("en",), (), moment, moment),)))
+    server = SqliteStore(tmp_path / "cache.db")
+    client = TestClient(create_app(server, Settings(db=str(server.path), workers=1)))
+    first = client.get("/api/v1/stories")
+    assert [s["id"] for s in first.json()] == ["s-one"]
+    assert client.get("/api/v1/stories").content == first.content
+    assert len(client.app.state.web.listings._items) == 1  # type: ignore[attr-defined]
+    writer.write_batch(Batch(stories=(Story("s-two", "Two", 5, (), ("en",), (), moment, moment),)))
+    assert [s["id"] for s in client.get("/api/v1/stories").json()] == ["s-two", "s-one"]
+    assert [s["id"] for s in client.get("/api/v1/stories?limit=1").json()] == ["s-two"]
+    writer.close()
+    server.close()

@@ -1,10 +1,11 @@
 """Sentence rows for the digest, embedded once per article and kept in the store when it can.
 
 Embedding the sentences of a 1,000-article story takes about a minute on two cores, so rows are
-cached (and an ingest with stories on stores the rows it already made, ``cached_rows_from_ingest``): a store with ``get_sentence_vectors``/``put_sentence_vectors`` (``SqliteStore`` and
-``MemoryStore``, see ``store.sqlite_watch``) keeps them keyed on ``(article_id, embedder name)``
-with the sentence spans they were made from (an article's text never changes, and the cache key
-carries ``SENTENCES_VERSION``, so the spans are reused without cutting the text again). Any other
+cached (an ingest with stories on stores the rows it already made, ``cached_rows_from_ingest``): a
+store with ``get_sentence_vectors``/``put_sentence_vectors`` (``SqliteStore`` and ``MemoryStore``,
+see ``store.sqlite_watch``) keeps them keyed on ``(article_id, embedder name)`` with the sentence
+spans they were made from (an article's text never changes, and the cache key carries
+``SENTENCES_VERSION``, so the spans are reused without cutting the text again). Any other
 ``StoryReader`` gets rows embedded on each call.
 """
 

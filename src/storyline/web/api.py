@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from storyline.shapes import (
     article_detail_json,
@@ -64,7 +64,7 @@ def list_stories(
     until: Until = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> JSONResponse:
+) -> Response:
     """Stories (not merged away), by size then last seen. ``since``/``until`` keep stories active in that
     period; ``language``/``source`` keep stories with an article in that language or from that outlet."""
     query = StoryQuery(
@@ -73,7 +73,10 @@ def list_stories(
         since=parse_when("since", since),
         until=parse_when("until", until),
     )
-    return _json([story_json(s) for s in find_stories(ctx.store, query, limit=limit, offset=offset)])
+    return ctx.listings.response(
+        ("stories", query, limit, offset),
+        lambda: [story_json(s) for s in find_stories(ctx.store, query, limit=limit, offset=offset)],
+    )
 
 
 @router.get("/stories/{story_id}", summary="One story with its articles and merges", responses=_NOT_FOUND)

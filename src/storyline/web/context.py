@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from starlette.requests import Request
 
@@ -12,6 +13,7 @@ from storyline.store import StoryReader
 from storyline.web.actions import CompareService, IngestService
 from storyline.web.data import ActivityCache
 from storyline.web.digests import DigestService
+from storyline.web.responses import ListingCache
 from storyline.web.security import WriteGuard
 
 LOGGER = logging.getLogger(__name__)
@@ -28,8 +30,11 @@ class WebContext:
     compare: CompareService = field(init=False)
     ingest: IngestService = field(init=False)
     digests: DigestService = field(init=False)
+    listings: ListingCache = field(init=False)
 
     def __post_init__(self) -> None:
+        path = getattr(self.store, "path", None)
+        self.listings = ListingCache(Path(path) if isinstance(path, str | Path) else None)
         self.compare = CompareService(self.store, self.settings)
         self.ingest = IngestService(self.store, self.settings)
         self.digests = DigestService(self.store)
