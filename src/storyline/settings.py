@@ -50,6 +50,19 @@ class Settings:
     embedder: str = _setting("use.v1", "embedder for story assignment and search by meaning (use.v1)")
     story_window_days: float = _setting(30.0, "a story takes new articles for this many days after its last")
     storyline_window_days: float = _setting(180.0, "stories this many days apart can still form a storyline")
+    near_copy_window_days: float = _setting(
+        365.0, "near-copies are looked for among originals published this many days before (0 = all)"
+    )
+    allow_private_networks: str = _setting(
+        "", "comma-separated networks (CIDR) outbound fetches may reach despite being private or loopback"
+    )
+    trusted_hosts: str = _setting(
+        "", "comma-separated Host names the web server answers besides the loopback names"
+    )
+    base_url: str = _setting("", "public base URL of the web server, used for links in Atom feeds")
+    lock_timeout_s: float = _setting(
+        0.0, "seconds a second writer waits for the store's writer lock before exiting 2"
+    )
 
     def __post_init__(self) -> None:
         _check_range("batch_size", self.batch_size, 1, 100_000)
@@ -63,6 +76,8 @@ class Settings:
         _check_range("workers", self.workers, 0, 256)
         _check_range("story_window_days", self.story_window_days, 0.01, 3650)
         _check_range("storyline_window_days", self.storyline_window_days, 0.01, 36500)
+        _check_range("near_copy_window_days", self.near_copy_window_days, 0, 36500)
+        _check_range("lock_timeout_s", self.lock_timeout_s, 0, 86400)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied (values are converted and checked)."""
