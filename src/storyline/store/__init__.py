@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from storyline.follow.source import Source
 from storyline.model import (
     Article,
     Batch,
@@ -78,12 +79,28 @@ class StoryWriter(Protocol):
         """Every stored article in the order stored (for rebuilds)."""
         ...
 
-    def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
-        """``(article_id, content_hash, minhash bytes)`` for every stored original, oldest first."""
+    def iter_minhashes(
+        self, since: datetime | None = None
+    ) -> Iterator[tuple[str, str, bytes, datetime | None]]:
+        """``(article_id, content_hash, minhash bytes, published_at)`` for every stored original
+        published at or after ``since`` (all when None; undated ones always), oldest first."""
+        ...
+
+    def original_with_hash(self, content_hash: str) -> str | None:
+        """The id of the first stored original whose normalised text has ``content_hash``, or None."""
+        ...
+
+    def latest_published(self) -> datetime | None:
+        """The latest ``published_at`` of any stored article (the near-copy index's clock)."""
+        ...
+
+    def latest_story_seen(self) -> datetime | None:
+        """The latest ``last_seen_at`` of a live story with a saved state (the assigner's clock)."""
         ...
 
     def iter_story_states(self, since: datetime | None = None) -> Iterator[tuple[Story, bytes]]:
-        """Live stories last seen at or after ``since`` with the assigner's saved state, oldest first."""
+        """Live stories last seen at or after ``since`` (undated ones always) with the assigner's
+        saved state, oldest first."""
         ...
 
     def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]: ...
@@ -176,6 +193,37 @@ class StoryReader(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class SourceStore(Protocol):
+    """Followed sources (``storyline sources``, the follow loop): configuration and poll state.
+
+    ``save_source_state`` writes only the state fields, so a pause made while a poll runs stays."""
+
+    def add_source(self, source: Source) -> Source:
+        """Store ``source``; one with the same id keeps its state and takes the new configuration."""
+        ...
+
+    def get_source(self, source_id: str) -> Source | None: ...
+
+    def list_sources(self) -> list[Source]:
+        """Every source, oldest first."""
+        ...
+
+    def due_sources(self, now: datetime, *, limit: int = 100) -> list[Source]:
+        """Sources not paused that are due at ``now``, never-polled first, then by due time."""
+        ...
+
+    def remove_source(self, source_id: str) -> bool: ...
+
+    def set_source_paused(self, source_id: str, paused: bool) -> bool:
+        """Pause, or resume (due at once); False when there is no such source."""
+        ...
+
+    def save_source_state(self, source: Source) -> bool:
+        """Write the poll state of ``source``; False when it was removed meanwhile."""
+        ...
+
+
 class Store(StoryWriter, StoryReader, Protocol):
     """Both sides, as the embedded implementations provide them."""
 
@@ -190,6 +238,7 @@ __all__ = [
     "ArticleFilter",
     "MemoryStore",
     "SearchHit",
+    "SourceStore",
     "SqliteStore",
     "Store",
     "StoryReader",

@@ -22,6 +22,7 @@ from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store.memory_facts import MemoryFactStore
 from storyline.store.memory_stories import MemoryStoryStore
+from storyline.store.memory_sources import MemorySourceStore
 from storyline.store.memory_watch import MemoryWatchStore
 from storyline.store.query import parse_query, term_words, tokenize
 
@@ -44,7 +45,7 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _utc(value)
 
 
-class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore):
+class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySourceStore):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
     def __init__(self) -> None:
@@ -58,6 +59,7 @@ class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore):
         self._init_stories()
         self._init_facts()
         self._init_watch()
+        self._init_sources()
 
     def __repr__(self) -> str:
         return f"MemoryStore(<{len(self._articles)} articles>)"
@@ -117,15 +119,37 @@ class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore):
         with self._lock:
             return iter(list(self._articles.values()))
 
-    def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
-        """``(article_id, content_hash, signature)`` of every stored original, oldest first."""
+    def iter_minhashes(
+        self, since: datetime | None = None
+    ) -> Iterator[tuple[str, str, bytes, datetime | None]]:
+        """``(article_id, content_hash, signature, published_at)`` of stored originals published
+        since ``since`` (all when None; undated always), oldest first."""
         with self._lock:
             rows = [
-                (article_id, *self._minhashes[article_id])
+                (article_id, *self._minhashes[article_id], article.published_at)
                 for article_id, article in self._articles.items()
-                if article.duplicate_of is None and article_id in self._minhashes
+                if article.duplicate_of is None
+                and article_id in self._minhashes
+                and (since is None or article.published_at is None or article.published_at >= since)
             ]
         return iter(rows)
+
+    def original_with_hash(self, content_hash: str) -> str | None:
+        """The first stored original with ``content_hash``, or None."""
+        with self._lock:
+            return next(
+                (
+                    a.id
+                    for a in self._articles.values()
+                    if a.content_hash == content_hash and a.duplicate_of is None
+                ),
+                None,
+            )
+
+    def latest_published(self) -> datetime | None:
+        """The latest ``published_at`` stored."""
+        with self._lock:
+            return max((a.published_at for a in self._articles.values() if a.published_at), default=None)
 
     # -- reader --------------------------------------------------------------------------------
 

@@ -344,3 +344,28 @@ def apply_migrations(
 
 
 __all__ = ["MIGRATIONS", "Step", "applied_migrations", "apply_migrations", "pending_migrations", "split_sql"]
+
+_SOURCES = """
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    every_s INTEGER NOT NULL,
+    fetch_links INTEGER NOT NULL DEFAULT 0,
+    paused INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    kind TEXT,
+    last_poll_at TEXT,
+    last_status INTEGER,
+    last_new_items INTEGER NOT NULL DEFAULT 0,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    next_due_at TEXT,
+    last_error TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sources_next_due_at ON sources(paused, next_due_at);
+"""
+
+# followed sources and their poll state (storyline sources / follow); appended, never reordered
+MIGRATIONS.append(("0007_sources", _SOURCES))

@@ -17,6 +17,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
+from storyline.store.sqlite_sources import SqliteSourceStore
 from storyline.store.sqlite_watch import SqliteWatchStore
 
 LOGGER = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ _UPSERT_REJECTION = (
 )
 
 
-class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore):
+class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore, SqliteSourceStore):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
     ``readonly=True`` opens an existing, fully migrated database for reading only (no writer
@@ -227,9 +229,20 @@ class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchSt
         """Every stored article in the order stored (for rebuilds); read lazily, consume it whole."""
         return read.iter_articles(self._reader())
 
-    def iter_minhashes(self) -> Iterator[tuple[str, str, bytes]]:
-        """``(article_id, content_hash, signature)`` of every stored original, oldest first."""
-        return read.iter_minhashes(self._reader())
+    def iter_minhashes(
+        self, since: datetime | None = None
+    ) -> Iterator[tuple[str, str, bytes, datetime | None]]:
+        """``(article_id, content_hash, signature, published_at)`` of stored originals published
+        since ``since`` (all when None; undated always), oldest first."""
+        return read.iter_minhashes(self._reader(), since)
+
+    def original_with_hash(self, content_hash: str) -> str | None:
+        """The first stored original with ``content_hash``, or None."""
+        return read.original_with_hash(self._reader(), content_hash)
+
+    def latest_published(self) -> datetime | None:
+        """The latest ``published_at`` stored."""
+        return read.latest_published(self._reader())
 
     # -- reader --------------------------------------------------------------------------------
 
