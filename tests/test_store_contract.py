@@ -361,10 +361,27 @@ def test_iter_minhashes_gives_originals_oldest_first(store: Store) -> None:
     store.write_batch(corpus())
     store.write_batch(Batch(minhashes={"a3": b"\x03" * 16, "a1": b"\xff" * 16, "ghost": b"\x00"}))
     assert list(store.iter_minhashes()) == [
-        ("a1", "h-a1", b"\x01" * 16),  # first write wins here too
-        ("a2", "h-a2", b"\x02" * 16),
-        ("a3", "h-a3", b"\x03" * 16),
+        ("a1", "h-a1", b"\x01" * 16, T0),  # first write wins here too
+        ("a2", "h-a2", b"\x02" * 16, T0 + timedelta(days=1)),
+        ("a3", "h-a3", b"\x03" * 16, T0 + timedelta(days=2)),
     ]
+
+
+def test_iter_minhashes_since_reads_the_window_and_undated(store: Store) -> None:
+    store.write_batch(corpus())
+    store.write_batch(Batch(minhashes={"a3": b"\x03" * 16, "a5": b"\x05" * 16}))
+    since = T0 + timedelta(days=1)
+    assert [row[0] for row in store.iter_minhashes(since)] == ["a2", "a3", "a5"]
+    assert [row[0] for row in store.iter_minhashes(T0 + timedelta(days=9))] == ["a5"]
+
+
+def test_original_with_hash_and_clocks(store: Store) -> None:
+    assert store.latest_published() is None and store.latest_story_seen() is None
+    assert store.original_with_hash("h-a1") is None
+    store.write_batch(corpus())
+    assert store.original_with_hash("h-a1") == "a1"
+    assert store.original_with_hash("h-a4") is None  # a copy is never an original
+    assert store.latest_published() == T0 + timedelta(days=2)
 
 
 _counter = itertools.count()

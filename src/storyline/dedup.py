@@ -16,8 +16,9 @@ import functools
 import logging
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -27,6 +28,7 @@ from storyline.model import Article, normalise_text
 LOGGER = logging.getLogger(__name__)
 
 _SIZE = struct.Struct("<I")
+NO_TIME = np.iinfo(np.int64).min  # an undated original: always a near-copy candidate
 SCHEME = "affine32"  # datasketch 2.x: 32-bit hash values; pinned so stored signatures keep their meaning
 CANDIDATE_THRESHOLD = 0.3
 
@@ -92,6 +94,7 @@ class BandIndex:
         self.bands, self.rows = int(layout.b), int(layout.r)
         self._matrix = np.zeros((1024, num_perm), dtype=np.uint32)
         self._sizes = np.zeros(1024, dtype=np.int64)
+        self._times = np.zeros(1024, dtype=np.int64)  # published, µs since the epoch; NO_TIME: undated
         self.ids: list[str] = []
         empty_keys, empty_rows = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
         self._sorted: list[tuple[np.ndarray, np.ndarray]] = [(empty_keys, empty_rows)] * self.bands
@@ -110,7 +113,7 @@ class BandIndex:
             keys = keys * np.uint64(0x9E3779B97F4A7C15) + used[:, :, j]
         return keys
 
-    def _append(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray) -> int:
+    def _append(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray, times: np.ndarray) -> int:
         first, n = len(self.ids), len(ids)
         capacity = len(self._matrix)
         while first + n > capacity:
@@ -118,14 +121,16 @@ class BandIndex:
         if capacity > len(self._matrix):
             self._matrix = np.resize(self._matrix, (capacity, self._matrix.shape[1]))
             self._sizes = np.resize(self._sizes, capacity)
+            self._times = np.resize(self._times, capacity)
         self._matrix[first : first + n] = matrix
         self._sizes[first : first + n] = sizes
+        self._times[first : first + n] = times
         self.ids.extend(ids)
         return first
 
-    def add_bulk(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray) -> None:
+    def add_bulk(self, ids: list[str], matrix: np.ndarray, sizes: np.ndarray, times: np.ndarray) -> None:
         """Add many signatures at once (loading a store): merged into the sorted band arrays."""
-        first = self._append(ids, matrix, sizes)
+        first = self._append(ids, matrix, sizes, times)
         rows = np.arange(first, first + len(ids), dtype=np.int64)
         for band, column in enumerate(self._keys(matrix).T):
             keys = np.concatenate([self._sorted[band][0], column])
@@ -133,14 +138,18 @@ class BandIndex:
             order = np.argsort(keys)
             self._sorted[band] = (keys[order], all_rows[order])
 
-    def add(self, article_id: str, hashvalues: np.ndarray, n_shingles: int) -> None:
+    def add(self, article_id: str, hashvalues: np.ndarray, n_shingles: int, at_us: int = NO_TIME) -> None:
         """Add one signature (during a run)."""
-        row = self._append([article_id], hashvalues[None, :], np.array([n_shingles]))
+        row = self._append([article_id], hashvalues[None, :], np.array([n_shingles]), np.array([at_us]))
         for band, key in enumerate(self._keys(hashvalues[None, :])[0].tolist()):
             self._recent[band].setdefault(key, []).append(row)
 
-    def candidates(self, signature: Signature) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Rows sharing a band with ``signature``: (row numbers, Jaccard estimates, shingle sizes)."""
+    def candidates(
+        self, signature: Signature, not_before_us: int = NO_TIME
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows sharing a band with ``signature``: (row numbers, Jaccard estimates, shingle sizes).
+
+        Rows published before ``not_before_us`` are left out (undated rows never are)."""
         keys = self._keys(signature.hashvalues[None, :])[0]
         found: set[int] = set()
         for band, key in enumerate(keys.tolist()):
@@ -150,20 +159,41 @@ class BandIndex:
             found.update(sorted_rows[lo:hi].tolist())
             found.update(self._recent[band].get(key, ()))
         rows = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+        if not_before_us != NO_TIME and len(rows):
+            times = self._times[rows]
+            rows = rows[(times == NO_TIME) | (times >= not_before_us)]
         jaccard = (self._matrix[rows] == signature.hashvalues).mean(axis=1)
         return rows, jaccard, self._sizes[rows]
 
 
 class Deduplicator:
-    """Online exact and near-copy detection. ``check`` decides; ``add`` remembers an original."""
+    """Online exact and near-copy detection. ``check`` decides; ``add`` remembers an original.
+
+    Exact copies are found over every original ever stored: those of this run in memory, older ones
+    through ``lookup`` (the store's content-hash index), so memory does not grow with the store.
+    Near-copies are looked for among originals published within ``window_days`` before the stream's
+    clock (the latest publication time seen; 0 = no window) and undated ones. The rule depends only
+    on the originals' times and the clock, so an index restored with ``load`` (which needs only the
+    window) decides exactly as one that saw the whole stream.
+    """
 
     def __init__(
-        self, *, shingle_words: int = 5, num_perm: int = 128, threshold: float = 0.7, containment: float = 0.8
+        self,
+        *,
+        shingle_words: int = 5,
+        num_perm: int = 128,
+        threshold: float = 0.7,
+        containment: float = 0.8,
+        window_days: float = 0.0,
+        lookup: Callable[[str], str | None] | None = None,
     ) -> None:
         self.shingle_words = shingle_words
         self.num_perm = num_perm
         self.threshold = threshold
         self.containment = containment
+        self.window_us = int(window_days * DAY_US)
+        self.lookup = lookup
+        self.now_us = NO_TIME
         self._by_hash: dict[str, str] = {}
         self._known: set[str] = set()
         self._index = BandIndex(num_perm=num_perm, threshold=CANDIDATE_THRESHOLD)
@@ -171,7 +201,8 @@ class Deduplicator:
     def __repr__(self) -> str:
         return (
             f"Deduplicator(shingle_words={self.shingle_words}, num_perm={self.num_perm}, "
-            f"threshold={self.threshold}, containment={self.containment})"
+            f"threshold={self.threshold}, containment={self.containment}, "
+            f"window_days={self.window_us / DAY_US:g})"
         )
 
     def __len__(self) -> int:
@@ -181,12 +212,28 @@ class Deduplicator:
         """MinHash signature of ``text`` with this index's settings."""
         return make_signature(text, shingle_words=self.shingle_words, num_perm=self.num_perm)
 
+    def since(self) -> datetime | None:
+        """The earliest publication time a near-copy original can have now (None: any)."""
+        if self.window_us == 0 or self.now_us == NO_TIME:
+            return None
+        return _EPOCH + timedelta(microseconds=self.now_us - self.window_us)
+
+    def tick(self, published: datetime | None) -> None:
+        """Advance the clock to ``published`` (later than now: the stream's clock never goes back)."""
+        if published is not None:
+            self.now_us = max(self.now_us, time_us(published))
+
     def check(self, article: Article, signature: Signature) -> str | None:
         """The id of the original ``article`` copies, or None when it is new."""
         exact = self._by_hash.get(article.content_hash)
+        if exact is None and self.lookup is not None:
+            exact = self.lookup(article.content_hash)
         if exact is not None and exact != article.id:
             return exact
-        rows, jaccard, sizes = self._index.candidates(signature)
+        not_before = (
+            NO_TIME if self.window_us == 0 or self.now_us == NO_TIME else self.now_us - self.window_us
+        )
+        rows, jaccard, sizes = self._index.candidates(signature, not_before)
         if not len(rows):
             return None
         shared = jaccard * (sizes + signature.n_shingles) / (1.0 + jaccard)
@@ -195,23 +242,34 @@ class Deduplicator:
         score[(jaccard < self.threshold) & (contained < self.containment)] = -1.0
         ids = self._index.ids
         best = max(
-            (float(score[i]), ids[row]) for i, row in enumerate(rows.tolist()) if ids[row] != article.id
+            ((float(score[i]), ids[row]) for i, row in enumerate(rows.tolist()) if ids[row] != article.id),
+            default=(-1.0, ""),
         )
         return best[1] if best[0] >= 0 else None
 
-    def add(self, article_id: str, content_hash: str, signature: Signature) -> None:
+    def add(
+        self, article_id: str, content_hash: str, signature: Signature, published: datetime | None = None
+    ) -> None:
         """Remember an original (idempotent)."""
         self._by_hash.setdefault(content_hash, article_id)
         if article_id not in self._known:
             self._known.add(article_id)
-            self._index.add(article_id, signature.hashvalues, signature.n_shingles)
+            at_us = NO_TIME if published is None else time_us(published)
+            self._index.add(article_id, signature.hashvalues, signature.n_shingles, at_us)
 
-    def load(self, entries: Iterable[tuple[str, str, bytes]]) -> int:
-        """Fill the index from stored ``(article_id, content_hash, signature bytes)``; returns the count."""
-        rows = list(entries)
+    def load(
+        self,
+        entries: Iterable[tuple[str, str, bytes] | tuple[str, str, bytes, datetime | None]],
+        *,
+        now: datetime | None = None,
+    ) -> int:
+        """Fill the index from stored ``(article_id, content_hash, signature bytes[, published])``;
+        ``now`` restores the clock (the latest publication time stored). Returns the count."""
+        self.tick(now)
+        rows = [(*entry, None)[:4] for entry in entries]
         if not rows:
             return 0
-        ids, hashes, blobs = zip(*rows, strict=True)
+        ids, hashes, blobs, published = zip(*rows, strict=True)
         known = dict(zip(reversed(hashes), reversed(ids), strict=True))  # the first original wins
         known.update(self._by_hash)
         self._by_hash = known
@@ -222,15 +280,32 @@ class Deduplicator:
         self._known.update(ids)
         if ids:
             packed = np.frombuffer(b"".join(blobs[k] for k in keep), dtype="<u4").reshape(len(ids), -1)
-            self._index.add_bulk(list(ids), packed[:, 1:].astype(np.uint32), packed[:, 0].astype(np.int64))
+            times = np.asarray(
+                [NO_TIME if published[k] is None else time_us(published[k]) for k in keep], dtype=np.int64
+            )
+            self._index.add_bulk(
+                list(ids), packed[:, 1:].astype(np.uint32), packed[:, 0].astype(np.int64), times
+            )
         LOGGER.info("dedup: loaded %d stored signatures", len(ids))
         return len(ids)
 
     def mark(self, article: Article, signature: Signature | None = None) -> Article:
-        """``check`` then ``add``: the article with ``duplicate_of`` set when it is a copy."""
+        """``tick``, ``check`` then ``add``: the article with ``duplicate_of`` set when it is a copy."""
         sig = signature if signature is not None else self.signature(article.text)
+        self.tick(article.published_at)
         original = self.check(article, sig)
         if original is None:
-            self.add(article.id, article.content_hash, sig)
+            self.add(article.id, article.content_hash, sig, article.published_at)
             return article
         return dataclasses.replace(article, duplicate_of=original)
+
+
+def time_us(moment: datetime) -> int:
+    """Microseconds since the epoch (naive means UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment - _EPOCH) // timedelta(microseconds=1)
+
+
+_EPOCH = datetime.fromtimestamp(0, UTC)
+DAY_US = 86_400_000_000

@@ -83,18 +83,29 @@ class Components:
 
     @classmethod
     def for_store(cls, settings: Settings, store: StoryWriter) -> Components:
-        """Components primed with what ``store`` already holds (dedup index, active stories)."""
+        """Components primed with what ``store`` already holds (dedup index, live stories).
+
+        Only the live window is read: near-copy signatures published within
+        ``near_copy_window_days`` of the latest stored article, and stories last seen within the
+        assigner's horizon of the latest story, so start-up time and memory stay flat as the store
+        ages. Both stages forget by the same rule during a run, so the restored state is exactly
+        what an uninterrupted run would hold."""
         dedup = Deduplicator(
             shingle_words=settings.shingle_words,
             num_perm=settings.minhash_perms,
             threshold=settings.near_copy_threshold,
+            window_days=settings.near_copy_window_days,
+            lookup=store.original_with_hash,
         )
-        dedup.load(store.iter_minhashes())
+        dedup.tick(store.latest_published())
+        dedup.load(store.iter_minhashes(dedup.since()))
         assigner = None
         if settings.stories:
             assigner = _new_assigner(settings)
-            n = assigner.restore(store.iter_story_states())
-            LOGGER.info("assign: restored %d active stories", n)
+            latest = store.latest_story_seen()
+            since = None if latest is None else latest - assigner.horizon
+            n = assigner.restore(store.iter_story_states(since))
+            LOGGER.info("assign: restored %d live stories", n)
         facts = FactResolver.restored(store.iter_entities()) if settings.understand else None
         return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
 

@@ -132,6 +132,18 @@ class MemoryStoryStore:
             ]
         return iter(rows)
 
+    def latest_story_seen(self) -> datetime | None:
+        """The latest ``last_seen_at`` of a live story with a saved state."""
+        with self._lock:
+            return max(
+                (
+                    s.last_seen_at
+                    for _, s, state in self._stories.values()
+                    if state is not None and s.merged_into is None and s.last_seen_at is not None
+                ),
+                default=None,
+            )
+
     def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
         """Stored vectors of ``embedder`` for ``article_ids``."""
         with self._lock:

@@ -248,9 +248,37 @@ def existing_article_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> set[st
     return found
 
 
-def iter_minhashes(conn: sqlite3.Connection) -> Iterator[tuple[str, str, bytes]]:
-    """``(article_id, content_hash, signature)`` of every stored original, in the order stored."""
-    # Only originals get a minhash row (the pipeline writes none for copies), in the order stored.
-    cursor = conn.execute("SELECT article_id, content_hash, sig FROM minhashes ORDER BY rowid")
+def iter_minhashes(
+    conn: sqlite3.Connection, since: datetime | None = None
+) -> Iterator[tuple[str, str, bytes, datetime | None]]:
+    """``(article_id, content_hash, signature, published_at)`` of stored originals published at or
+    after ``since`` (every one when None; undated ones always), in the order stored."""
+    # Only originals get a minhash row (the pipeline writes none for copies). With ``since`` the
+    # rows are found through the articles' published_at index, so only the window is read.
+    sql = (
+        "SELECT m.article_id, m.content_hash, m.sig, a.published_at FROM minhashes AS m"
+        " JOIN articles AS a ON a.id = m.article_id"
+    )
+    params: tuple[str, ...] = ()
+    if since is not None:
+        sql += " WHERE a.published_at >= ? OR a.published_at IS NULL"
+        params = (str(to_iso(since)),)
+    cursor = conn.execute(sql + " ORDER BY m.rowid", params)
     while rows := cursor.fetchmany(5000):
-        yield from rows
+        for article_id, content_hash, sig, published in rows:
+            yield article_id, content_hash, sig, parse_at(published) if published else None
+
+
+def original_with_hash(conn: sqlite3.Connection, content_hash: str) -> str | None:
+    """The first stored original with ``content_hash`` (an index lookup)."""
+    row = conn.execute(
+        "SELECT id FROM articles WHERE content_hash = ? AND duplicate_of IS NULL ORDER BY rowid LIMIT 1",
+        (content_hash,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def latest_published(conn: sqlite3.Connection) -> datetime | None:
+    """The latest publication time stored (an index lookup)."""
+    row = conn.execute("SELECT MAX(published_at) FROM articles").fetchone()
+    return parse_at(row[0]) if row and row[0] else None

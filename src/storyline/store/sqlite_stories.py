@@ -191,6 +191,15 @@ def iter_story_states(conn: sqlite3.Connection, since: datetime | None) -> Itera
         yield _row_story(row[:9]), bytes(row[9])
 
 
+def latest_story_seen(conn: sqlite3.Connection) -> datetime | None:
+    """The latest ``last_seen_at`` of a live story with a state (the stories_last_seen index, backwards)."""
+    row = conn.execute(
+        "SELECT last_seen_at FROM stories WHERE last_seen_at IS NOT NULL AND merged_into IS NULL"
+        " AND state IS NOT NULL ORDER BY last_seen_at DESC LIMIT 1"
+    ).fetchone()
+    return parse_at(row[0]) if row else None
+
+
 def get_vectors(conn: sqlite3.Connection, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
     """Stored vectors of ``embedder`` for the given articles."""
     found: dict[str, bytes] = {}
@@ -237,6 +246,10 @@ class SqliteStoryReads:
     def iter_story_states(self, since: datetime | None = None) -> Iterator[tuple[Story, bytes]]:
         """Live stories seen since ``since`` with the assigner's saved state."""
         return iter_story_states(self._reader(), since)
+
+    def latest_story_seen(self) -> datetime | None:
+        """The latest ``last_seen_at`` of a live story with a saved state."""
+        return latest_story_seen(self._reader())
 
     def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
         """Stored vectors of ``embedder`` for ``article_ids``."""

@@ -155,6 +155,11 @@ class StoryAssigner:
             f" storyline_window_days={self.storyline_window_days}, model_path={str(self.model_path)!r})"
         )
 
+    @property
+    def horizon(self) -> timedelta:
+        """How long after its last article a story stays in memory (``restore`` needs only these)."""
+        return timedelta(microseconds=self.book.horizon_us)
+
     # -- restore -------------------------------------------------------------------------------
     def restore(self, states: Iterable[tuple[Story, bytes]]) -> int:
         """Take back the live stories a store kept; returns how many are held (old ones are dropped)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import logging
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -36,6 +37,8 @@ from storyline.stories.assign_state import NO_TIME, StoryState, quantise_member
 from storyline.stories.index import KeyStats, VectorIndex
 
 __all__ = ["StoryBook", "story_id_for"]
+
+LOGGER = logging.getLogger(__name__)
 
 COHESION_AT = tuple(FEATURES.index(name) for name in COHESION)
 
@@ -314,23 +317,37 @@ class StoryBook:
 
     # -- restore -------------------------------------------------------------------------------
     def load(self, states: Iterator[StoryState]) -> int:
-        """Hold saved states (restore / bulk load); returns how many were kept."""
-        for story in states:
+        """Hold saved states (restore / bulk load); returns how many were kept.
+
+        Stories past the horizon are dropped before any is indexed: their slots were freed when the
+        run that wrote them forgot them, and a later story may hold the same slot now."""
+        loaded, clashing = list(states), []
+        for story in loaded:
             self.use_dim(len(story.centroid))
-            self.stories[story.id] = story
-            self.by_slot[story.slot] = story
             self.seq = max(self.seq, story.last_seq)
             self.now_us = _later(self.now_us, story.last_us)
-        for story in list(self.stories.values()):
+        for story in loaded:
             if (
                 self.now_us != NO_TIME
                 and story.last_us != NO_TIME
                 and story.last_us < self.now_us - self.horizon_us
             ):
-                del self.stories[story.id], self.by_slot[story.slot]
+                continue
+            if story.slot in self.by_slot:  # never written so (one slot per live story): still load it
+                clashing.append(story)
+                continue
+            self.stories[story.id] = story
+            self.by_slot[story.slot] = story
         used = set(self.by_slot)
         self._next_slot = max(used) + 1 if used else 0
         self._free = sorted(set(range(self._next_slot)) - used)
+        for story in clashing:
+            LOGGER.warning(
+                "assign: story %s shares slot %d with a live story; given a new one", story.id, story.slot
+            )
+            story.slot = self._slot()
+            self.stories[story.id] = story
+            self.by_slot[story.slot] = story
         for story in self.stories.values():
             self.stats.add(story.keys, 1)
             self._posted[story.slot] = KeyStats.posted(story.keys, story.counts, story.n)

@@ -8,6 +8,7 @@ provides the default one, loaded by name at run time).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 
 from storyline.embed import ArticleVectors, Embedder
@@ -51,6 +52,11 @@ class StoryAssignerLike(Protocol):
     """Online, deterministic assignment of articles to stories."""
 
     def restore(self, states: Iterable[tuple[Story, bytes]]) -> int: ...
+
+    @property
+    def horizon(self) -> timedelta:
+        """How long after its last article a story stays in memory (restore reads only these)."""
+        ...
 
     def assign(self, item: Any) -> AssignOutcomeLike: ...
 
