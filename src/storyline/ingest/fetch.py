@@ -1,8 +1,11 @@
 """URL fetching over httpx, with an injectable transport (tests use ``httpx.MockTransport``).
 
 ``Fetcher.fetch`` returns a ``Fetched`` or raises ``FetchError`` with a stable reason: ``timeout``,
-``network``, ``http_status``, ``too_large`` or ``unsupported_url``. ``iter_url`` turns one URL into
-items: a feed's entries, a page, or (for JSONL/WARC/gzip bodies) what the file readers make of it.
+``network``, ``http_status`` (an ``HttpStatusError`` carrying the status and response headers, for
+``Retry-After``), ``too_large`` or ``unsupported_url``. Extra request headers make a conditional GET:
+a 304 answer to one is a ``Fetched`` with ``status == 304`` and no body. ``iter_url`` turns one URL
+into items (``iter_fetched`` does it for a response already fetched): a feed's entries, a page, or
+(for JSONL/WARC/gzip bodies) what the file readers make of it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -42,6 +45,8 @@ class Fetched:
     charset: str | None
     body: bytes
     fetched_at: datetime = field(default_factory=utc_now)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Response headers, names lower-cased (``etag``, ``last-modified``...)."""
 
     def hints(self) -> dict[str, str]:
         """``charset`` (when declared) and ``fetched`` (ISO 8601 UTC) as RawDoc hints."""
@@ -49,6 +54,15 @@ class Fetched:
         if self.charset:
             hints["charset"] = self.charset
         return hints
+
+
+class HttpStatusError(FetchError):
+    """A non-2xx answer (reason ``http_status``), with its ``status`` and lower-cased ``headers``."""
+
+    def __init__(self, detail: str, *, status: int, headers: Mapping[str, str]) -> None:
+        super().__init__("http_status", detail)
+        self.status = status
+        self.headers = dict(headers)
 
 
 class Fetcher:
@@ -76,12 +90,15 @@ class Fetcher:
             self._client.close()
             self._client = None
 
-    def fetch(self, url: str) -> Fetched:
-        """GET ``url``, following up to 5 redirects; raise ``FetchError`` on any failure."""
+    def fetch(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
+        """GET ``url``, following up to 5 redirects; raise ``FetchError`` on any failure.
+
+        ``headers`` are sent with the request (``If-None-Match``/``If-Modified-Since`` for a
+        conditional GET: then a 304 comes back as a ``Fetched`` with status 304 and no body)."""
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             raise FetchError("unsupported_url", f"{url}: only http and https URLs can be fetched")
         try:
-            return self._get(url)
+            return self._get(url, headers)
         except httpx.TimeoutException as e:
             detail = f"{url}: no answer within fetch_timeout_s={self.settings.fetch_timeout_s}"
             raise FetchError("timeout", detail) from e
@@ -92,12 +109,15 @@ class Fetcher:
         except httpx.HTTPError as e:
             raise FetchError("network", f"{url}: {type(e).__name__}: {e}") from e
 
-    def _get(self, url: str) -> Fetched:
-        with self._http().stream("GET", url) as response:
+    def _get(self, url: str, headers: Mapping[str, str] | None = None) -> Fetched:
+        with self._http().stream("GET", url, headers=headers) as response:
             final = str(response.url)
+            seen = {name.lower(): value for name, value in response.headers.items()}
+            if response.status_code == 304 and headers:
+                return Fetched(url, final, 304, "", None, b"", headers=seen)
             if not response.is_success:
                 detail = f"{url}: HTTP {response.status_code} {response.reason_phrase} from {final}"
-                raise FetchError("http_status", detail)
+                raise HttpStatusError(detail, status=response.status_code, headers=seen)
             body = self._read_capped(response, url)
             content_type = response.headers.get("content-type", "")
             LOGGER.debug("fetch: %s -> %s %d bytes", url, final, len(body))
@@ -108,6 +128,7 @@ class Fetcher:
                 content_type=content_type.partition(";")[0].strip().lower(),
                 charset=(response.charset_encoding or "").lower() or None,
                 body=body,
+                headers=seen,
             )
 
     def _read_capped(self, response: httpx.Response, url: str) -> bytes:
@@ -145,10 +166,29 @@ def iter_url(url: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc 
         LOGGER.debug("fetch: %s refused: %s", url, e)
         yield Rejection(url, "fetch", e.reason, e.detail)
         return
-    head = page.body[:HEAD_BYTES]
+    yield from iter_fetched(page, settings, fetcher)
+
+
+def is_feed(page: Fetched) -> bool:
+    """Whether ``iter_fetched`` reads ``page`` as an RSS/Atom feed."""
+    return _feedlike(_sniffed(page)[0], page.content_type)
+
+
+def _feedlike(kind: str, content_type: str) -> bool:
+    return kind == "feed" or (content_type in _FEED_TYPES and kind not in ("html", "gzip"))
+
+
+def _sniffed(page: Fetched) -> tuple[str, str]:
+    """``(kind, file name)`` of a fetched body."""
     name = posixpath.basename(urlsplit(page.final_url).path)
-    kind = sniff(head, complete=len(page.body) <= HEAD_BYTES, name=name)
-    if kind == "feed" or (page.content_type in _FEED_TYPES and kind not in ("html", "gzip")):
+    return sniff(page.body[:HEAD_BYTES], complete=len(page.body) <= HEAD_BYTES, name=name), name
+
+
+def iter_fetched(page: Fetched, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc | Rejection]:
+    """What ``iter_url`` yields for a response already fetched (``fetcher`` fetches feed links)."""
+    url = page.url
+    kind, name = _sniffed(page)
+    if _feedlike(kind, page.content_type):
         follow = fetcher if settings.fetch_feed_links else None
         yield from iter_feed(page.body, url, settings, fetcher=follow, base_url=page.final_url)
     elif kind in ("html", "text"):
