@@ -31,6 +31,8 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -39,7 +41,7 @@ from storyline import registry
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
 from storyline.embed import Embedder
-from storyline.errors import Rejected
+from storyline.errors import Rejected, StorylineError
 from storyline.extract import extract_article
 from storyline.language import with_language
 from storyline.model import Article, Batch, RawDoc, Rejection
@@ -175,6 +177,16 @@ def _prepare_in_worker(items: list[RawDoc | Rejection]) -> list[Prepared | Rejec
     return prepare_chunk(items, _WORKER_SETTINGS)
 
 
+class WorkerDied(StorylineError):
+    """A worker process of the per-article stages died (the OOM killer, SIGKILL): the run stops.
+
+    ``multiprocessing.Pool.map`` waits forever for a worker that died; ``ProcessPoolExecutor`` notices
+    (``BrokenProcessPool``), so the run ends with this error (CLI exit 3) instead of hanging. The
+    batches committed before stay; the open batch is never written, so a re-run completes the input."""
+
+    exit_code = 3
+
+
 def _prepared(items: Iterable[RawDoc | Rejection], settings: Settings) -> Iterator[Prepared | Rejection]:
     """``prepare_one`` over ``items`` in order, in a process pool over bounded windows."""
     workers = settings.workers or min(2, os.cpu_count() or 1)
@@ -184,12 +196,25 @@ def _prepared(items: Iterable[RawDoc | Rejection], settings: Settings) -> Iterat
             yield from prepare_chunk(chunk, settings)
         return
     window = settings.batch_size * WINDOW_BATCHES
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(settings,),
+    )
+    try:
         while window_items := list(islice(iterator, window)):
             chunks = [window_items[i : i + CHUNK] for i in range(0, len(window_items), CHUNK)]
-            for prepared in pool.map(_prepare_in_worker, chunks):
+            for prepared in pool.map(_prepare_in_worker, chunks):  # results in input order
                 yield from prepared
+    except BrokenProcessPool as e:
+        raise WorkerDied(
+            "a worker process died while preparing articles (killed by a signal: the out-of-memory "
+            "killer or SIGKILL?); the batches committed before it are kept and the open batch was "
+            "not written: run the same command again to finish"
+        ) from e
+    finally:  # also when the caller stops early: drop the window's queued chunks, do not finish them
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run(

@@ -1,7 +1,15 @@
 """The ``storyline`` command.
 
-Exit codes: 0 when everything was stored (duplicates included), 1 when some items were rejected or
-a run failed (see ``storyline rejections``), 2 for usage or configuration errors.
+Exit codes:
+
+- 0: everything was stored (duplicates included), or the command did what it was asked;
+- 1: some inputs were rejected (see ``storyline rejections``), an input or store error, ``check``
+  found a problem;
+- 2: usage or configuration error, including a store that does not exist (for commands that read)
+  and a store whose writer lock another process holds (see ``lock_timeout_s``);
+- 3: internal error: an unexpected exception (one line ``error: <type>: <message>`` on stderr, the
+  traceback with ``-v``), a worker process that died, a store that failed under a read.
+
 stdout carries data only (tables, or JSON with ``--json``); progress and logs go to stderr.
 """
 
@@ -15,8 +23,8 @@ import click
 
 from storyline import __version__
 from storyline import settings as settings_mod
-from storyline.cli import articles, digest, evaluate, facts, stories, watch, web
-from storyline.cli._common import Context, handle_errors
+from storyline.cli import admin, articles, digest, evaluate, facts, stories, watch, web
+from storyline.cli._common import Context, handle_errors, report_crash
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,16 +50,20 @@ def cli(
     settings = settings_mod.load(config, overrides=list(overrides))
     if db:
         settings = settings.replace(db=db)
-    ctx.obj = Context(settings, quiet=quiet)
+    ctx.obj = Context(settings, quiet=quiet, verbose=verbose)
     ctx.call_on_close(ctx.obj.close)
 
 
 for _command in [*articles.COMMANDS, *stories.COMMANDS, *evaluate.COMMANDS, *web.COMMANDS, *facts.COMMANDS]:
     cli.add_command(_command)
-for _command in [*digest.COMMANDS, *watch.COMMANDS]:
+for _command in [*digest.COMMANDS, *watch.COMMANDS, *admin.COMMANDS]:
     cli.add_command(_command)
 
 
 def main() -> None:
-    """Console entry point."""
-    cli(prog_name="storyline")
+    """Console entry point; an exception no command handled exits 3 in one line (see above)."""
+    try:
+        cli(prog_name="storyline")
+    except Exception as e:  # outside click's context now: -v is read from the arguments
+        verbose = any(a == "--verbose" or (a.startswith("-v") and set(a[1:]) == {"v"}) for a in sys.argv[1:])
+        report_crash(e, verbose=verbose)

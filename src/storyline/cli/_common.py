@@ -5,53 +5,111 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from storyline.errors import StorylineError
 from storyline.settings import Settings
 from storyline.store import ArticleFilter
+from storyline.store.lock import WriterStore, open_reader, open_writer
 from storyline.store.sqlite import SqliteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 OUT = Console(soft_wrap=True)
 ERR = Console(stderr=True)
+EXIT_INTERNAL = 3
 
 
 class Context:
-    """What every command gets: the settings and a lazily opened store."""
+    """What every command gets: the settings and the store, opened for reading or for writing.
 
-    def __init__(self, settings: Settings, *, quiet: bool = False) -> None:
+    - ``store``: for reading. Exits 2 (``StoreMissing``) when there is no database at ``--db``, and
+      creates nothing; the writer's store when this command has already opened one.
+    - ``writer``: for writing (``ingest``, ``rebuild``, ``watch add|rm``, ``alerts --refresh``...).
+      Creates and migrates the store and holds its writer lock (``storyline.store.lock``) until the
+      command ends; a second writer waits ``lock_timeout_s`` and then exits 2 naming the holder.
+    - ``unlocked_store``: writable but without the lock, for ``serve`` (the web server writes only in
+      ``POST /api/v1/ingest``, which takes the lock for each request) and for writes that touch no
+      state a writer keeps in memory (``digest``: a visit mark, cached sentence rows). Exits 2 too
+      when there is no store.
+    """
+
+    def __init__(self, settings: Settings, *, quiet: bool = False, verbose: int = 0) -> None:
         self.settings = settings
         self.quiet = quiet
+        self.verbose = verbose
         self._store: SqliteStore | None = None
+        self._writer: WriterStore | None = None
 
     @property
     def store(self) -> SqliteStore:
+        if self._writer is not None:
+            return self._writer.store
         if self._store is None:
+            self._store = open_reader(self.settings.db, timeout_s=self.settings.lock_timeout_s)
+        return self._store
+
+    @property
+    def writer(self) -> SqliteStore:
+        if self._writer is None:
+            self._writer = open_writer(self.settings.db, timeout_s=self.settings.lock_timeout_s)
+        return self._writer.store
+
+    @property
+    def unlocked_store(self) -> SqliteStore:
+        if self._store is None:
+            open_reader(self.settings.db, timeout_s=self.settings.lock_timeout_s).close()  # exists, migrated
             self._store = SqliteStore(self.settings.db)
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        store, writer = self._store, self._writer
+        self._store = self._writer = None
+        if store is not None:
+            store.close()
+        if writer is not None:
+            writer.close()
+
+
+def _verbose() -> bool:
+    """Whether ``-v`` was given (read from the root command's parameters)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.find_root().params.get("verbose"))
+
+
+def report_crash(e: BaseException, *, verbose: bool | None = None) -> NoReturn:
+    """An unexpected exception: one line on stderr (the traceback with ``-v``), exit 3."""
+    verbose = _verbose() if verbose is None else verbose
+    if verbose:
+        traceback.print_exception(e, file=sys.stderr)
+    message = " ".join(str(e).split()) or "(no message)"
+    hint = "" if verbose else " (run with -v for the traceback)"
+    click.echo(f"error: {type(e).__name__}: {message}{hint}", err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 def handle_errors(fn: F) -> F:
-    """Turn Storyline errors into click errors with the right exit code."""
+    """Turn errors into one line on stderr and the exit code of ``storyline.cli``'s docstring:
+    Storyline's own errors their ``exit_code``, anything unexpected 3."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except StorylineError as e:
-            ERR.print(f"[red]error:[/red] {e}", highlight=False, markup=True)
+            ERR.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, markup=True)
             sys.exit(e.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:
+            report_crash(e)
 
     return wrapper  # type: ignore[return-value]
 

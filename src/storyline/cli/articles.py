@@ -35,7 +35,7 @@ def ingest(obj: Context, inputs: tuple[str, ...], as_json: bool) -> None:
     from storyline.ingest import iter_inputs
     from storyline.pipeline import Components, run
 
-    store = obj.store
+    store = obj.writer
     components = Components.for_store(obj.settings, store)
     with Progress(
         SpinnerColumn(),

@@ -33,7 +33,7 @@ def digest(
 
     Without --since or --watchlist, "new" is the article stored last, against everything before it.
     """
-    store = obj.store
+    store = obj.unlocked_store  # writes a visit mark and cached sentence rows, never story state
     since_ingested = None
     if watchlist_id is not None:
         watchlist = store.get_watchlist(watchlist_id)

@@ -127,7 +127,7 @@ def rebuild(obj: Context) -> None:
     """Re-assign every stored article to stories from scratch, in the order stored."""
     from storyline.pipeline import rebuild_stories
 
-    n = rebuild_stories(obj.store, obj.settings)
+    n = rebuild_stories(obj.writer, obj.settings)
     click.echo(f"rebuilt stories from {n} articles")
 
 

@@ -58,7 +58,7 @@ def add(
     as_json: bool,
 ) -> None:
     """Add (or replace) a watchlist. Each kind given must match; any item of a kind will do."""
-    store = obj.store
+    store = obj.writer
     text = example or ""
     if example_file is not None:
         text = example_file.read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def list_(obj: Context, as_json: bool) -> None:
 @handle_errors
 def rm(obj: Context, watchlist_ref: str) -> None:
     """Remove a watchlist (by id or name) and its alerts."""
-    store = obj.store
+    store = obj.writer
     found = store.get_watchlist(watchlist_ref) or store.get_watchlist(watchlist_id(watchlist_ref))
     if found is None:
         raise InputError(f"no watchlist {watchlist_ref!r}; see: storyline watch list")
@@ -148,6 +148,8 @@ def alerts(
     """Alerts raised by watchlists, newest first (checks new articles first)."""
     store = obj.store
     watchlists = {w.id: w for w in store.list_watchlists()}
+    if (refresh or deliver) and watchlists:
+        store = obj.writer  # raising alerts and logging deliveries write: one writer at a time
     if refresh and watchlists:
         engine.refresh(store)
     if deliver and watchlists:

@@ -32,7 +32,7 @@ def serve(obj: Context, host: str, port: int) -> None:
 
     token = os.environ.get(TOKEN_ENV) or None
     loopback = is_loopback(host)
-    app = create_app(obj.store, obj.settings, token=token, loopback=loopback)
+    app = create_app(obj.unlocked_store, obj.settings, token=token, loopback=loopback)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Storyline on http://{shown}:{port}/  (API: http://{shown}:{port}/api/v1/stories)")
     if not loopback and token is None:

@@ -32,6 +32,8 @@ CHUNK = 500
 UNKNOWN = "unknown"
 """Key under which ``stats()`` counts articles whose language/source/agency is not known."""
 TITLE_WEIGHT = 4.0
+_FTS5_QUERY_ERRORS = ("fts5:", "unterminated string", "no such column")
+"""How SQLite's messages start when FTS5 refuses a MATCH expression (not when the store fails)."""
 SNIPPET_WORDS = 16
 
 
@@ -172,7 +174,11 @@ def search(
         args = (TITLE_WEIGHT, expression, limit, max(offset, 0), SNIPPET_WORDS, expression)
     try:
         rows = conn.execute(sql, args).fetchall()
-    except sqlite3.OperationalError as e:  # the parser should make this impossible; never fail a search
+    except sqlite3.OperationalError as e:
+        # Only FTS5 refusing the expression (which the parser should make impossible) is answered with
+        # no hits; a locked, busy or broken store is an error for the caller to report.
+        if not str(e).startswith(_FTS5_QUERY_ERRORS):
+            raise
         LOGGER.warning("search: FTS5 refused %r (from %r): %s", expression, query, e)
         return []
     return [SearchHit(article=row_article(row), snippet=row[-2], rank=-row[-1]) for row in rows]

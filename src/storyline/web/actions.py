@@ -3,18 +3,21 @@
 Everything else in ``web/`` reads the store only. Input given here never makes the server read a
 path or fetch a URL of the caller's choosing: bodies and uploads are read from memory, feeds are
 taken as they are (``fetch_feed_links`` off), and runs use one process (``workers=1``; forking a
-threaded server is unsafe). Ingest runs one at a time, and reuses its dedup/assignment state while
+threaded server is unsafe). Ingest runs one at a time, under the store's writer lock
+(``storyline.store.lock``; held by another process: 503), and reuses its dedup/assignment state while
 the store holds exactly the articles it left there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import logging
 import threading
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any, cast
 
 from starlette.exceptions import HTTPException
@@ -28,7 +31,8 @@ from storyline.pipeline import Components, Prepared, prepare_one, run
 from storyline.settings import Settings
 from storyline.shapes import pair_score_json
 from storyline.store import StoryReader, StoryWriter
-from storyline.web.errors import param_error
+from storyline.store.lock import WriterLock
+from storyline.web.errors import Unavailable, param_error, store_busy
 
 LOGGER = logging.getLogger(__name__)
 
@@ -101,12 +105,28 @@ class IngestService:
         """Store ``items``; returns the run's counts."""
         if self.writer is None:
             raise HTTPException(405, "this server's store is read-only: ingest with `storyline ingest`")
-        with self._lock:
+        committed = RunStats()
+
+        def stored(batch: Batch) -> None:
+            committed.stored += len(batch.articles)
+            committed.duplicates += sum(1 for a in batch.articles if a.duplicate_of)
+            committed.rejected += len(batch.rejections)
+            self._alerts(batch)
+
+        path = getattr(self.writer, "path", None)
+        lock = WriterLock(path) if isinstance(path, Path) else contextlib.nullcontext()
+        with self._lock, lock:  # the writer lock: no CLI ingest changes the state we restore from
             components = self._components
             if components is None or self._count_after != self.store.count_articles():
                 components = Components.for_store(self.settings, self.writer)
             try:
-                stats = run(items, components, self.writer, on_stored=self._alerts)
+                stats = run(items, components, self.writer, on_stored=stored)
+            except Exception as e:
+                self._components = None
+                if store_busy(e):
+                    counts = {k: committed.as_dict()[k] for k in ("stored", "duplicates", "rejected")}
+                    raise Unavailable(f"ingest stopped: {e}", committed=counts) from e
+                raise
             except BaseException:
                 self._components = None
                 raise

@@ -131,6 +131,7 @@ def search(
 ) -> JSONResponse:
     """Articles matching ``q``, each with a ``snippet`` (matches in ``[`` ``]``) and a ``rank`` (higher
     is better)."""
+    # a store that fails is an error (503 when locked or busy, else 500; web/errors.py), never []
     hits = ctx.store.search(q, filters.article_filter(), limit=limit, offset=offset)
     return _json([search_hit_json(h) for h in hits])
 

@@ -9,6 +9,10 @@ Three ways to send them, told apart by ``Content-Type``:
   like a file (text with a dateline, HTML, JSONL, RSS/Atom, WARC, gzip).
 
 The answer is the run's counts (``RunStats.as_dict()``, as ``storyline ingest --json`` prints).
+While another process writes the store (a ``storyline ingest`` holds its writer lock) or SQLite
+says it is busy, the answer is 503 with ``Retry-After`` and the JSON error shape; when a run was cut
+short that way, ``committed`` holds the counts of the batches already stored (re-sending the same
+body is harmless: stored articles come back as ``unchanged``).
 """
 
 from __future__ import annotations
@@ -125,7 +129,12 @@ async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, s
     "/ingest",
     summary="Store articles (token needed beyond loopback)",
     openapi_extra=_BODY_DOC,
-    responses={401: {"description": "error"}, 403: {"description": "error"}, 413: {"description": "error"}},
+    responses={
+        401: {"description": "error"},
+        403: {"description": "error"},
+        413: {"description": "error"},
+        503: {"description": "the store is being written by another process: retry after Retry-After"},
+    },
 )
 async def ingest(ctx: Ctx, request: Request) -> JSONResponse:
     """Read the body (JSON, form upload, or a raw text/HTML/JSONL/feed/WARC body) and store its articles;

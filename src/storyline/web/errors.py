@@ -1,14 +1,19 @@
 """One error shape for every API error, and an HTML error page for every page error.
 
 API (paths under ``/api/``): ``{"ok": false, "error": "...", "errors": [...], "status": N}`` for 404,
-405, 401/403, 413, 422 (validation, with one entry per problem in ``errors``) and 500 alike.
+405, 401/403, 413, 422 (validation, with one entry per problem in ``errors``), 503 and 500 alike.
 Pages get the same message in the site's layout, with the same status code.
+
+A store that cannot answer now (another process holds the writer lock, or SQLite says the database
+is locked or busy) is 503 with ``Retry-After``; an ingest cut short that way adds ``committed``, the
+counts of the batches already stored. Any other store failure is a 500, never an empty answer.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +22,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from storyline.errors import StoreError
+from storyline.store.lock import StoreLocked
 from storyline.web.security import header_dict
 
 LOGGER = logging.getLogger(__name__)
@@ -34,6 +41,39 @@ _REASONS = {
     500: "internal error",
     503: "unavailable",
 }
+
+RETRY_AFTER_S = 5
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+
+
+class Unavailable(Exception):
+    """The store cannot take this request now: 503 with ``Retry-After`` (and ``committed`` counts)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        committed: Mapping[str, object] | None = None,
+        retry_after_s: int = RETRY_AFTER_S,
+    ) -> None:
+        super().__init__(message)
+        self.committed = dict(committed) if committed is not None else None
+        self.retry_after_s = retry_after_s
+
+
+def store_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` or an exception it was raised from says the store is locked or busy."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, StoreLocked | Unavailable):
+            return True
+        if isinstance(current, sqlite3.OperationalError) and any(m in str(current) for m in _BUSY_MESSAGES):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
 
 PageRenderer = Callable[[Request, int, str, list[dict[str, Any]]], HTMLResponse]
 
@@ -94,7 +134,33 @@ def install_error_handlers(app: FastAPI, render_page: PageRenderer) -> None:
         errors = _clean_validation(exc.errors())
         return respond(request, 422, _summary(errors), errors)
 
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        committed = exc.committed if isinstance(exc, Unavailable) else None
+        retry = exc.retry_after_s if isinstance(exc, Unavailable) else RETRY_AFTER_S
+        LOGGER.warning("web: %s %s: store unavailable: %s", request.method, request.url.path, exc)
+        message = f"the store is busy, try again in {retry} s: {exc}"
+        if request.url.path.startswith(API_PREFIX):
+            body = error_body(503, message)
+            if committed is not None:
+                body["committed"] = committed
+            response: Response = JSONResponse(body, status_code=503)
+        else:
+            response = render_page(request, 503, message, [])
+        response.headers.update(header_dict())  # this response may bypass the header middleware
+        response.headers["Retry-After"] = str(retry)
+        return response
+
+    async def on_store_error(request: Request, exc: Exception) -> Response:
+        if store_busy(exc):
+            return await on_unavailable(request, exc)
+        LOGGER.exception("web: %s %s: store failed", request.method, request.url.path, exc_info=exc)
+        response = respond(request, 500, f"internal error: the store failed: {type(exc).__name__}: {exc}", [])
+        response.headers.update(header_dict())
+        return response
+
     async def on_crash(request: Request, exc: Exception) -> Response:
+        if store_busy(exc):
+            return await on_unavailable(request, exc)
         LOGGER.exception("web: %s %s failed", request.method, request.url.path, exc_info=exc)
         response = respond(request, 500, "internal error: the server could not answer this request", [])
         response.headers.update(header_dict())  # this response bypasses the header middleware
@@ -102,4 +168,8 @@ def install_error_handlers(app: FastAPI, render_page: PageRenderer) -> None:
 
     app.add_exception_handler(HTTPException, on_http)
     app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Unavailable, on_unavailable)
+    app.add_exception_handler(StoreLocked, on_unavailable)
+    app.add_exception_handler(StoreError, on_store_error)
+    app.add_exception_handler(sqlite3.Error, on_store_error)
     app.add_exception_handler(Exception, on_crash)
