@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_assign import bench_assign
 from benchmarks.bench_digest import bench_digest
 from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_soak import bench_soak
 from benchmarks.bench_understand import bench_understand
 from benchmarks.bench_web import bench_web
 
@@ -42,6 +43,9 @@ def main(argv: list[str]) -> int:
         else bench_assign,
         "understand": (lambda: bench_understand(n_articles=400)) if quick else bench_understand,
         "digest": (lambda: bench_digest(repeats=1)) if quick else bench_digest,
+        "soak": (lambda: bench_soak(sizes={"1k": 1_000, "10k": 10_000}, n_stories=20))
+        if quick
+        else bench_soak,
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name, bench in benches.items():
