@@ -63,6 +63,9 @@ class Settings:
     lock_timeout_s: float = _setting(
         0.0, "seconds a second writer waits for the store's writer lock before exiting 2"
     )
+    follow_host_delay_s: float = _setting(
+        1.0, "storyline follow: least seconds between two requests to one host"
+    )
 
     def __post_init__(self) -> None:
         _check_range("batch_size", self.batch_size, 1, 100_000)
@@ -78,6 +81,7 @@ class Settings:
         _check_range("storyline_window_days", self.storyline_window_days, 0.01, 36500)
         _check_range("near_copy_window_days", self.near_copy_window_days, 0, 36500)
         _check_range("lock_timeout_s", self.lock_timeout_s, 0, 86400)
+        _check_range("follow_host_delay_s", self.follow_host_delay_s, 0, 3600)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied (values are converted and checked)."""
