@@ -23,15 +23,19 @@ from storyline.web import (
     api_digest,
     api_facts,
     api_ingest,
+    api_sources,
     feeds,
     pages,
     pages_digest,
     pages_facts,
+    pages_sources,
     pages_tools,
     pages_watch,
 )
 from storyline.web.context import WebContext
 from storyline.web.errors import install_error_handlers
+from storyline.web.hosts import HostPolicy, TrustedHosts
+from storyline.web.ratelimit import RateLimits
 from storyline.web.render import Pages
 from storyline.web.security import BodyLimit, SecurityHeaders, WriteGuard
 
@@ -41,15 +45,25 @@ STATIC = Path(__file__).with_name("static")
 OPENAPI_URL = "/api/v1/openapi.json"
 FORM_OVERHEAD_BYTES = 1_048_576
 """Room for multipart boundaries and headers above ``max_item_bytes`` in one request body."""
+COMPARE_MAX_BYTES = 2_097_152
+"""Body cap of compare (API and form): two texts of ``MAX_COMPARE_CHARS`` in UTF-8, with room to spare."""
+COMPARE_PATHS = ("/api/v1/compare", "/compare")
 
 
 def create_app(
-    store: StoryReader, settings: Settings, *, token: str | None = None, loopback: bool = True
+    store: StoryReader,
+    settings: Settings,
+    *,
+    token: str | None = None,
+    loopback: bool = True,
+    limits: RateLimits | None = None,
 ) -> FastAPI:
     """The web app over ``store``.
 
     ``token``: when set, ``POST /api/v1/ingest`` needs ``Authorization: Bearer <token>``. ``loopback``:
     whether the server listens on loopback only; without a token, writes are refused unless it does.
+    ``limits``: the rate limits of failed tokens and compare (``RateLimits()`` when None). Every request
+    must name a loopback or ``settings.trusted_hosts`` Host (docs/security.md).
     """
     app = FastAPI(
         title="Storyline",
@@ -59,21 +73,26 @@ def create_app(
         docs_url=None,  # the Swagger and ReDoc pages load assets from a CDN: not offline, not in our CSP
         redoc_url=None,
     )
-    app.state.web = WebContext(store, settings, WriteGuard(token=token, loopback=loopback))
+    app.state.web = WebContext(store, settings, WriteGuard(token=token, loopback=loopback, limits=limits))
     app.state.pages = Pages()
     app.include_router(api.router)
     app.include_router(api_facts.router)
     app.include_router(api_digest.router)
     app.include_router(api_ingest.router)
+    app.include_router(api_sources.router)
     app.include_router(pages.router)
     app.include_router(pages_tools.router)
     app.include_router(pages_facts.router)
     app.include_router(pages_digest.router)
     app.include_router(pages_watch.router)
+    app.include_router(pages_sources.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app, app.state.pages.error)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_item_bytes + FORM_OVERHEAD_BYTES)
+    max_bytes = settings.max_item_bytes + FORM_OVERHEAD_BYTES
+    compare_cap = dict.fromkeys(COMPARE_PATHS, min(COMPARE_MAX_BYTES, max_bytes))
+    app.add_middleware(BodyLimit, max_bytes=max_bytes, paths=compare_cap)
+    app.add_middleware(TrustedHosts, policy=HostPolicy.from_setting(settings.trusted_hosts))
     app.add_middleware(SecurityHeaders)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     LOGGER.info("web: app over %r (writes: %r)", store, app.state.web.guard)
