@@ -52,17 +52,20 @@ _DOCTYPE_HTML = re.compile(r"<!doctype\s+html", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _HTML_MARK = re.compile(r"<!doctype\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
 _JSON_START = re.compile(r"\A\{\s*(?:\"|\}|\Z)")
+_ARCHIVE_START = re.compile(rb"\AWARC/(?:1\.|\d+\.\d+\r?\n)|\Afiledesc://\S")
+"""A web archive: a WARC version line (1.x, or older 0.17/0.18) or an ARC file's version block."""
 
 
 def sniff(head: bytes, *, complete: bool, name: str = "") -> Kind:
     """Classify an input from its first bytes; ``complete`` says whether ``head`` is all there is.
 
     A first line that is a JSON object makes JSONL whatever follows (bad lines are rejected one by
-    one later); so does a ``.jsonl``/``.ndjson`` name on anything that is text.
+    one later); so does a ``.jsonl``/``.ndjson`` name on anything that is text. ``warc`` covers every
+    web archive warcio reads: WARC 1.x, older WARC versions and ARC.
     """
     if head.startswith(GZIP_MAGIC):
         return "gzip"
-    if head.startswith(b"WARC/1."):
+    if _ARCHIVE_START.match(head):
         return "warc"
     if _is_jsonl(head, complete=complete):
         return "jsonl"

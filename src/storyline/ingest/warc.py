@@ -1,7 +1,12 @@
-"""WARC reader (``.warc`` and ``.warc.gz``, CC-NEWS style) on warcio.
+"""Web archive reader on warcio: WARC 1.x (CC-NEWS style), older WARC (0.17, 0.18) and ARC v1.
 
-Only ``response`` records are items; ``warcinfo``, ``request``, ``metadata`` and the rest are skipped
-silently. A damaged or cut-off archive yields its good records first, then one ``truncated`` rejection.
+Plain or gzipped (one member per record, or one for the whole file). ARC files are read through
+warcio's ARC-to-WARC conversion, so every format gives records with ``WARC-Target-URI`` and
+``WARC-Date``. Only ``response`` records are items; ``warcinfo``, ``request``, ``metadata`` and the
+rest are skipped silently. A damaged or cut-off archive yields its good records first, then one
+``truncated`` rejection. Header blocks and decompression time are bounded per record
+(``warc_guard``): a record past the bounds is a ``header_too_large`` or ``too_slow`` rejection and
+reading goes on after it where the archive allows.
 """
 
 from __future__ import annotations
@@ -11,11 +16,11 @@ import zlib
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from storyline.ingest.sniff import HEAD_BYTES, charset_of, sniff
+from storyline.ingest.sniff import GZIP_MAGIC, HEAD_BYTES, charset_of, read_upto, replay, sniff
+from storyline.ingest.warc_guard import REFUSED, GuardedIterator, Refused
 from storyline.model import RawDoc, RawKind, Rejection
 from storyline.settings import Settings
 
@@ -25,6 +30,8 @@ LOGGER = logging.getLogger(__name__)
 # half-parsed headers (AttributeError on a missing WARC-Target-URI, for one): all mean "damaged".
 _DAMAGE = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, OSError, Exception)
 _TAIL = 64 * 1024
+_PEEK_BYTES = 512
+_ARC_START = b"filedesc://"
 _HTML_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 
 
@@ -59,26 +66,21 @@ class _Counting:
         return self.tail[len(self.tail) - extra :] if extra > 0 else b""
 
 
-class _CheckedIterator(ArchiveIterator):  # type: ignore[misc]  # warcio is untyped
-    """warcio's iterator, noting whether the last gzip member ended before its end-of-stream marker."""
-
-    cut_member = False
-
-    def close(self) -> None:
-        """Note a cut-off gzip member (warcio ignores one), then close as warcio does."""
-        decompressor = getattr(self.reader, "decompressor", None)
-        if decompressor is not None and not getattr(decompressor, "eof", True):
-            self.cut_member = True
-        super().close()
-
-
 def iter_warc(stream: BinaryIO, origin: str, settings: Settings) -> Iterator[RawDoc | Rejection]:
-    """Yield a ``RawDoc`` for each HTML/text ``response`` record in a WARC stream, or its ``Rejection``."""
-    counting = _Counting(stream)
-    records = _CheckedIterator(counting)
+    """Yield a ``RawDoc`` for each HTML/text ``response`` record in an archive, or its ``Rejection``."""
+    first = read_upto(stream, _PEEK_BYTES)
+    counting = _Counting(replay(first, stream))
+    records = GuardedIterator(counting, arc2warc=_is_arc(first))
     end = 0
     try:
         for record in records:
+            if record.rec_type == REFUSED:
+                offset = int(records.get_record_offset())
+                end = offset + int(records.get_record_length())
+                yield _refused(origin, offset, record.refused)
+                if records.stopped:
+                    return
+                continue
             item, offset, cut = _read_record(record, records, origin, settings)
             end = offset + int(records.get_record_length())
             if cut:
@@ -86,12 +88,32 @@ def iter_warc(stream: BinaryIO, origin: str, settings: Settings) -> Iterator[Raw
                 return
             if item is not None:
                 yield item
+    except Refused as refused:  # while reading a record's payload: no way past it
+        yield _refused(origin, int(records.offset), refused)
+        return
     except _DAMAGE as e:
         yield _truncated(origin, f"{origin}: archive is damaged after offset {end}: {e}")
         return
     leftover = counting.leftover(end)
     if records.cut_member or leftover is None or leftover.strip():
         yield _truncated(origin, f"{origin}: archive ends inside a record after offset {end}")
+
+
+def _is_arc(first: bytes) -> bool:
+    """Whether an archive's first bytes (gzipped or not) open an ARC file's version block."""
+    head = first
+    if first.startswith(GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(first, len(_ARC_START))
+        except zlib.error:
+            return False
+    return head.startswith(_ARC_START)
+
+
+def _refused(origin: str, offset: int, refused: Refused) -> Rejection:
+    where = f"{origin}#{offset}"
+    LOGGER.debug("warc: %s refused (%s): %s", where, refused.reason, refused.detail)
+    return Rejection(where, "read", refused.reason, f"{where}: {refused.detail}")
 
 
 def _read_record(
