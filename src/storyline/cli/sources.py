@@ -40,16 +40,16 @@ def _every(ctx: click.Context, param: click.Parameter, value: str) -> int:
 
 
 def check_url(url: str) -> str:
-    """``url`` trimmed, when it is an absolute http(s) URL; ``InputError`` otherwise."""
+    """``url`` trimmed, when it is an absolute http(s) URL; a usage error (exit 2) otherwise."""
     cleaned = url.strip()
     try:
         parts = urlsplit(cleaned)
     except ValueError as e:
-        raise InputError(f"not a URL: {url!r}") from e
+        raise click.BadParameter(f"not a URL: {url!r}", param_hint="URL") from e
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise InputError(f"expected an http(s) URL, got {url!r}")
+        raise click.BadParameter(f"expected an http(s) URL, got {url!r}", param_hint="URL")
     if any(ch.isspace() or not ch.isprintable() for ch in cleaned):
-        raise InputError(f"a URL has no spaces or control characters: {url!r}")
+        raise click.BadParameter(f"a URL has no spaces or control characters: {url!r}", param_hint="URL")
     return cleaned
 
 

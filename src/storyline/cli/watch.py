@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from storyline.alerts import engine
+from storyline.alerts import engine, secrets
 from storyline.alerts.model import Watchlist, watchlist_id
 from storyline.alerts.webhook import alert_payload, deliver_pending
 from storyline.cli._common import (
@@ -19,6 +20,7 @@ from storyline.cli._common import (
     parse_when,
 )
 from storyline.errors import InputError
+from storyline.outbound import redact_url
 from storyline.shapes import watchlist_json
 
 
@@ -40,7 +42,14 @@ def watch() -> None:
     "--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="cosine for --example"
 )
 @click.option("--webhook", help="POST each alert as JSON to this URL")
-@click.option("--secret", help="HMAC-SHA256 key that signs webhook bodies")
+@click.option(
+    "--secret-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="HMAC-SHA256 key that signs webhook bodies, read from this file at each delivery",
+)
+@click.option("--secret-env", metavar="NAME", help="the signing key is in this environment variable")
+@click.option("--secret-prompt", is_flag=True, help="ask for the signing key (hidden input)")
+@click.option("--secret", help="the signing key itself (visible in `ps` and shell history: avoid)")
 @click.option("--json", "as_json", is_flag=True, help="print the watchlist as JSON")
 @click.pass_obj
 @handle_errors
@@ -54,10 +63,17 @@ def add(
     like_article: str | None,
     threshold: float,
     webhook: str | None,
+    secret_file: Path | None,
+    secret_env: str | None,
+    secret_prompt: bool,
     secret: str | None,
     as_json: bool,
 ) -> None:
-    """Add (or replace) a watchlist. Each kind given must match; any item of a kind will do."""
+    """Add (or replace) a watchlist. Each kind given must match; any item of a kind will do.
+
+    The webhook's signing key is never stored in the store: --secret-file and --secret-env are kept
+    as references read at each delivery; --secret-prompt and --secret go to a 0600 key file beside it.
+    """
     store = obj.writer
     text = example or ""
     if example_file is not None:
@@ -71,20 +87,55 @@ def add(
         raise click.UsageError("give at least one --entity, --keyword, --example, --example-file or --like")
     if webhook is not None and not webhook.startswith(("http://", "https://")):
         raise click.BadParameter(f"expected an http(s) URL, got {webhook!r}", param_hint="--webhook")
+    secret_ref = _secret_reference(obj, name, webhook, secret_file, secret_env, secret_prompt, secret)
     vector = None
     if text.strip():
         from storyline.embed.use import UseEmbedder
 
         vector = engine.example_row(UseEmbedder(), text)
-    watchlist = Watchlist(
-        watchlist_id(name), name, tuple(entities), tuple(keywords), text, threshold, webhook, secret, vector
-    )
+    kinds = (tuple(entities), tuple(keywords))
+    watchlist = Watchlist(watchlist_id(name), name, *kinds, text, threshold, webhook, secret_ref, vector)
     engine.start_cursor(store)
     store.add_watchlist(watchlist)
     if as_json:
         emit_json(watchlist_json(watchlist))
     else:
         click.echo(watchlist.id)
+
+
+def _secret_reference(
+    obj: Context,
+    name: str,
+    webhook: str | None,
+    secret_file: Path | None,
+    secret_env: str | None,
+    secret_prompt: bool,
+    secret: str | None,
+) -> str | None:
+    """Where the webhook's signing key is kept (``alerts.secrets``): never the key itself."""
+    given = [o for o, v in [("--secret-file", secret_file), ("--secret-env", secret_env),
+                            ("--secret-prompt", secret_prompt), ("--secret", secret)] if v]  # fmt: skip
+    if len(given) > 1:
+        raise click.UsageError(f"give one of {', '.join(given)}")
+    if given and webhook is None:
+        raise click.UsageError(f"{given[0]} signs webhook bodies: give --webhook too")
+    try:
+        if secret_file is not None:
+            return secrets.file_reference(secret_file)
+        if secret_env is not None:
+            if not os.environ.get(secret_env):
+                click.echo(f"warning: {secret_env} is not set here; deliveries fail until it is", err=True)
+            return secrets.env_reference(secret_env)
+        if secret is not None:
+            click.echo("warning: --secret is visible to other users (ps, shell history); prefer "
+                       "--secret-file, --secret-env or --secret-prompt", err=True)  # fmt: skip
+        elif secret_prompt:
+            secret = click.prompt("webhook secret", hide_input=True, confirmation_prompt=True)
+        if secret is not None:
+            return secrets.key_file_reference(obj.settings.db, watchlist_id(name), secret)
+    except secrets.SecretUnavailable as e:
+        raise click.BadParameter(str(e), param_hint=given[0]) from e
+    return None
 
 
 @watch.command("list")
@@ -99,9 +150,8 @@ def list_(obj: Context, as_json: bool) -> None:
         return
     table = make_table("id", "name", "entities", "keywords", "example", "webhook")
     for w in rows:
-        table.add_row(
-            w.id, w.name, ", ".join(w.entities), ", ".join(w.keywords), w.example[:40], w.webhook_url or ""
-        )
+        hook = redact_url(w.webhook_url)
+        table.add_row(w.id, w.name, ", ".join(w.entities), ", ".join(w.keywords), w.example[:40], hook)
     OUT.print(table)
 
 
@@ -129,7 +179,9 @@ def rm(obj: Context, watchlist_ref: str) -> None:
     help="check articles stored since the last check first",
 )
 @click.option(
-    "--deliver/--no-deliver", default=True, show_default=True, help="POST undelivered alerts to webhooks"
+    "--deliver",
+    is_flag=True,
+    help="also POST undelivered alerts to their webhooks, with retries (`storyline follow` does it too)",
 )
 @listing_options
 @click.pass_obj
@@ -145,7 +197,8 @@ def alerts(
     refresh: bool,
     deliver: bool,
 ) -> None:
-    """Alerts raised by watchlists, newest first (checks new articles first)."""
+    """Alerts raised by watchlists, newest first (checks new articles first). Listing sends nothing:
+    webhooks are delivered by `storyline follow`, or here with --deliver."""
     store = obj.store
     watchlists = {w.id: w for w in store.list_watchlists()}
     if (refresh or deliver) and watchlists:

@@ -1,0 +1,53 @@
+"""The follow loop in a background thread, for ``storyline serve --follow``: one process serving the
+web UI while it follows.
+
+The web server keeps the store open without the writer lock (it takes it per ingest request), so the
+loop here takes it around each poll (``PollLock``); a poll that finds it held is put off a few seconds.
+Leaving the ``with`` block stops the loop after its current poll and waits for the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from storyline.follow.loop import FollowLoop, FollowStore, PollLock
+from storyline.follow.webhooks import WebhookWorker
+from storyline.settings import Settings
+
+__all__ = ["following"]
+
+LOGGER = logging.getLogger(__name__)
+
+JOIN_TIMEOUT_S = 120.0
+
+
+@contextmanager
+def following(
+    store: FollowStore, settings: Settings, *, lock: PollLock | None = None
+) -> Iterator[FollowLoop]:
+    """Run a ``FollowLoop`` (with webhook delivery) over ``store`` in a thread while the block runs."""
+    from storyline.alerts.model import WatchStore
+
+    webhooks = WebhookWorker(store) if isinstance(store, WatchStore) else None
+    loop = FollowLoop(store, settings, webhooks=webhooks, lock=lock)
+
+    def work() -> None:
+        try:
+            loop.run()
+        except Exception:
+            LOGGER.exception("follow: the background loop stopped on an error")
+
+    thread = threading.Thread(target=work, name="storyline-follow", daemon=True)
+    thread.start()
+    LOGGER.info("follow: polling sources in the background")
+    try:
+        yield loop
+    finally:
+        loop.stop()
+        thread.join(JOIN_TIMEOUT_S)
+        if thread.is_alive():
+            LOGGER.warning("follow: the loop did not stop within %.0f s", JOIN_TIMEOUT_S)
+        loop.close()
