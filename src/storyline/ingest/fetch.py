@@ -2,10 +2,15 @@
 
 ``Fetcher.fetch`` returns a ``Fetched`` or raises ``FetchError`` with a stable reason: ``timeout``,
 ``network``, ``http_status`` (an ``HttpStatusError`` carrying the status and response headers, for
-``Retry-After``), ``too_large`` or ``unsupported_url``. Extra request headers make a conditional GET:
-a 304 answer to one is a ``Fetched`` with ``status == 304`` and no body. ``iter_url`` turns one URL
-into items (``iter_fetched`` does it for a response already fetched): a feed's entries, a page, or
-(for JSONL/WARC/gzip bodies) what the file readers make of it.
+``Retry-After``), ``too_large``, ``unsupported_url`` or ``blocked_address``. Extra request headers
+make a conditional GET: a 304 answer to one is a ``Fetched`` with ``status == 304`` and no body.
+``iter_url`` turns one URL into items (``iter_fetched`` does it for a response already fetched): a
+feed's entries, a page, or (for JSONL/WARC/gzip bodies) what the file readers make of it.
+
+Every fetch goes through ``storyline.outbound``: without an injected transport the client's is
+``GuardedTransport``, so the first URL and every redirect hop may reach only globally routable
+addresses (or ``allow_private_networks``), and ``fetch_timeout_s`` bounds the whole fetch (connect,
+redirects, headers and body), not each read. An injected transport (tests) is used as given.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from storyline import outbound
 from storyline.errors import FetchError
 from storyline.ingest.feeds import iter_feed
 from storyline.ingest.files import iter_stream
@@ -98,10 +104,12 @@ class Fetcher:
         if urlsplit(url).scheme.lower() not in ("http", "https"):
             raise FetchError("unsupported_url", f"{url}: only http and https URLs can be fetched")
         try:
-            return self._get(url, headers)
+            with outbound.deadline(self.settings.fetch_timeout_s):  # the whole fetch, not each read
+                return self._get(url, headers)
+        except outbound.BlockedAddress as e:
+            raise FetchError(e.reason, f"{url}: {e.detail}") from e
         except httpx.TimeoutException as e:
-            detail = f"{url}: no answer within fetch_timeout_s={self.settings.fetch_timeout_s}"
-            raise FetchError("timeout", detail) from e
+            raise FetchError("timeout", self._timeout_detail(url)) from e
         except httpx.TooManyRedirects as e:
             raise FetchError("http_status", f"{url}: more than {MAX_REDIRECTS} redirects") from e
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
@@ -143,13 +151,19 @@ class Fetcher:
             size += len(chunk)
             if size > cap:
                 raise too_large
+            if outbound.expired():  # an injected transport's stream has no guarded socket to cut
+                raise FetchError("timeout", self._timeout_detail(url))
             parts.append(chunk)
         return b"".join(parts)
+
+    def _timeout_detail(self, url: str) -> str:
+        return f"{url}: not done within fetch_timeout_s={self.settings.fetch_timeout_s} (in all)"
 
     def _http(self) -> httpx.Client:
         if self._client is None:
             self._client = httpx.Client(
-                transport=self.transport,
+                transport=self.transport or outbound.GuardedTransport.from_settings(self.settings),
+                trust_env=False,  # an environment proxy would reach what the guard refuses
                 timeout=self.settings.fetch_timeout_s,
                 follow_redirects=True,
                 max_redirects=MAX_REDIRECTS,
