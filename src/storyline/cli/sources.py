@@ -176,7 +176,7 @@ def follow(obj: Context, once: bool, for_s: float | None, as_json: bool) -> None
     from storyline.follow.webhooks import WebhookWorker
 
     store = obj.writer  # holds the store's writer lock for the whole run
-    loop = FollowLoop(store, obj.settings, webhooks=WebhookWorker(store))
+    loop = FollowLoop(store, obj.settings, webhooks=WebhookWorker(store, settings=obj.settings))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         LOGGER.warning("follow: %s: finishing the current poll", signal.Signals(signum).name)

@@ -206,7 +206,7 @@ def alerts(
     if refresh and watchlists:
         engine.refresh(store)
     if deliver and watchlists:
-        deliver_pending(store)
+        deliver_pending(store, settings=obj.settings)
     wid = None
     if watchlist_ref is not None:
         wid = watchlist_ref if watchlist_ref in watchlists else watchlist_id(watchlist_ref)

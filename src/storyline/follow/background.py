@@ -31,7 +31,7 @@ def following(
     """Run a ``FollowLoop`` (with webhook delivery) over ``store`` in a thread while the block runs."""
     from storyline.alerts.model import WatchStore
 
-    webhooks = WebhookWorker(store) if isinstance(store, WatchStore) else None
+    webhooks = WebhookWorker(store, settings=settings) if isinstance(store, WatchStore) else None
     loop = FollowLoop(store, settings, webhooks=webhooks, lock=lock)
 
     def work() -> None:

@@ -23,6 +23,7 @@ import httpx
 
 from storyline.alerts.model import Alert, Delivery, Watchlist, WatchStore
 from storyline.alerts.webhook import DeliveryStats, deliver_pending
+from storyline.settings import Settings
 
 __all__ = ["CircuitBreaker", "WebhookWorker"]
 
@@ -129,18 +130,22 @@ class _BreakerView:
 
 
 class WebhookWorker:
-    """Delivers pending alerts every ``interval_s`` (or as soon as ``wake`` is called) in a thread."""
+    """Delivers pending alerts every ``interval_s`` (or as soon as ``wake`` is called) in a thread.
+
+    ``settings``: its ``allow_private_networks`` and ``user_agent`` go to ``deliver_pending``."""
 
     def __init__(
         self,
         store: WatchStore,
         *,
+        settings: Settings | None = None,
         breaker: CircuitBreaker | None = None,
         interval_s: float = 30.0,
         timeout_s: float = 10.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.store = store
+        self.settings = settings
         self.breaker = breaker or CircuitBreaker()
         self.interval_s = interval_s
         self.timeout_s = timeout_s
@@ -155,7 +160,9 @@ class WebhookWorker:
     def deliver_once(self) -> DeliveryStats:
         """One pass over the undelivered alerts (one try each, open endpoints skipped)."""
         view = cast(WatchStore, _BreakerView(self.store, self.breaker))
-        return deliver_pending(view, transport=self.transport, max_attempts=1, timeout=self.timeout_s)
+        return deliver_pending(
+            view, settings=self.settings, transport=self.transport, max_attempts=1, timeout=self.timeout_s
+        )
 
     def wake(self) -> None:
         """Deliver soon (new alerts were raised)."""
