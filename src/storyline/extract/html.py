@@ -1,8 +1,11 @@
 """HTML pages: main text and metadata with trafilatura, publication date with htmldate.
 
 trafilatura runs htmldate itself while it reads the metadata; we hand it htmldate's options
-(``extensive_search=False, original_date=True`` and a full-timestamp output format) through
+(``extensive_search=True, original_date=True`` and a full-timestamp output format) through
 ``date_extraction_params`` instead of calling ``htmldate.find_date`` a second time on the same tree.
+The extensive search (htmldate's own default) reads dates printed only in the page's text; without
+it pages dated only in a byline ("publié le 4 octobre 2021") got no date at all. A copyright-year
+guess is dropped for a URL or byline date (``page_dates``), or for none.
 
 trafilatura runs in ``fast`` mode first (no readability/jusText fallbacks: about half the time on
 pages heavy with menus and teasers); only when that finds less than ``RETRY_BELOW_CHARS`` of text is
@@ -12,6 +15,7 @@ the page read again with the full cascade, so short or unusual pages keep trafil
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -21,7 +25,9 @@ from storyline.extract.datelines import locate_dateline, parse_dateline
 from storyline.extract.dates import parse_page_date
 from storyline.extract.draft import Draft
 from storyline.extract.encoding import repair_text
+from storyline.extract.page_dates import byline_date, is_copyright_guess, url_date
 from storyline.extract.titles import lead_title, looks_like_headline, same_words
+from storyline.model import Precision
 
 LOGGER = logging.getLogger(__name__)
 
@@ -29,7 +35,7 @@ PAGE_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 RETRY_BELOW_CHARS = 500
 """Main text shorter than this from trafilatura's fast mode is re-extracted with its full cascade."""
 _DATE_PARAMS: dict[str, Any] = {
-    "extensive_search": False,
+    "extensive_search": True,
     "original_date": True,
     "outputformat": PAGE_DATE_FORMAT,
 }
@@ -50,8 +56,7 @@ def parse_html(html: str, url: str | None, title_hint: str = "") -> Draft:
         raise Rejected("extract", "no_text", "trafilatura found no main text in the page")
     text = repair_text(_field(document, "text") or "").strip()
     title = " ".join(repair_text(_field(document, "title") or "").split())
-    page_date = _field(document, "date")
-    published = parse_page_date(page_date) if page_date else None
+    published = _page_date(_field(document, "date"), html, url)
     text, title = _drop_headline(text, title, title_hint)
     dateline = locate_dateline(text)
     if not title:
@@ -83,6 +88,16 @@ def _run_trafilatura(html: str, url: str | None, *, fast: bool) -> Any:
         )
     except Exception as e:  # trafilatura and lxml raise many types on odd markup
         raise Rejected("extract", "extractor_failed", f"trafilatura failed: {type(e).__name__}: {e}") from e
+
+
+def _page_date(found: str | None, html: str, url: str | None) -> tuple[datetime, Precision] | None:
+    """htmldate's date, unless it is only a copyright-year guess; else a URL or byline date."""
+    if found and not is_copyright_guess(found, html):
+        parsed = parse_page_date(found)
+        if parsed is not None:
+            return parsed
+    fallback = url_date(url) or byline_date(html, datetime.now(UTC))
+    return (fallback, "day") if fallback is not None else None
 
 
 def _drop_headline(text: str, title: str, title_hint: str) -> tuple[str, str]:
