@@ -124,3 +124,35 @@ def test_sigterm_finishes_the_poll_saves_state_and_a_restart_resumes(tmp_path: P
     assert third.returncode == 0, err
     assert [(r["status"], r["not_modified"]) for r in json.loads(out)] == [(304, True)]
     assert site.hits("/feed")[-1].headers["if-none-match"] == '"e1"'
+
+
+def test_serve_follow_serves_the_page_while_it_polls_and_stops_cleanly(tmp_path: Path, site: Site) -> None:
+    import socket
+    import urllib.request
+
+    site.routes["/feed"] = lambda h: (200, {"Content-Type": "application/rss+xml"}, rss(site.base, [7]))
+    db = tmp_path / "w.db"
+    invoke(db, "sources", "add", f"{site.base}/feed", "--name", "Wire <b>", "--every", "1h")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = _run(db, "serve", "--follow", "--port", str(port))
+    try:
+        deadline, listed = time.monotonic() + 60, []
+        while not (listed and listed[0]["last_poll_at"]):
+            assert server.poll() is None, server.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/sources", timeout=5) as answer:
+                    listed = json.loads(answer.read())
+            except OSError:
+                continue
+        assert (listed[0]["last_status"], listed[0]["last_new_items"]) == (200, 1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/sources", timeout=5) as answer:
+            html = answer.read().decode()
+        assert "Wire &lt;b&gt;" in html
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=60)
+    assert server.returncode == 0, err

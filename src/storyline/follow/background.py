@@ -4,11 +4,16 @@ web UI while it follows.
 The web server keeps the store open without the writer lock (it takes it per ingest request), so the
 loop here takes it around each poll (``PollLock``); a poll that finds it held is put off a few seconds.
 Leaving the ``with`` block stops the loop after its current poll and waits for the thread.
+
+SIGTERM and SIGINT stop the loop too: uvicorn captures them while it serves, and when it has shut
+down it raises them again into the handlers it found, which are ours (installed first), so the
+process ends after the loop's current poll with exit 0 rather than being killed half-way.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,12 +45,20 @@ def following(
         except Exception:
             LOGGER.exception("follow: the background loop stopped on an error")
 
+    def stop(signum: int, frame: object) -> None:
+        loop.stop()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     thread = threading.Thread(target=work, name="storyline-follow", daemon=True)
     thread.start()
     LOGGER.info("follow: polling sources in the background")
     try:
         yield loop
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         loop.stop()
         thread.join(JOIN_TIMEOUT_S)
         if thread.is_alive():
