@@ -68,3 +68,12 @@ def children(pid: int) -> list[int]:
         if int(fields[1]) == pid:
             found.append(int(entry))
     return found
+
+
+def state(pid: int) -> str:
+    """The process state letter from /proc (``R`` running, ``S`` sleeping...), ``?`` when gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "?"
+    return stat[stat.rindex(")") + 2 :].split()[0]

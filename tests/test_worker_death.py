@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .procs import FAST, children, count, start, storyline, wait_for, write_corpus
+from .procs import FAST, children, count, start, state, storyline, wait_for, write_corpus
 
 N = 4000
 
@@ -24,9 +24,15 @@ def test_killed_worker_stops_the_run_with_exit_3_and_a_rerun_completes(tmp_path:
     proc = start(db, *args)
     try:
         wait_for(lambda: count(db) >= 100 or proc.poll() is not None, 180, "the first batches")
-        workers = children(proc.pid)
-        assert proc.poll() is None and workers, "the run finished too soon; make the corpus larger"
-        os.kill(workers[0], signal.SIGKILL)
+        busy: list[int] = []  # kill a worker while it works on a chunk (an idle one held no task)
+
+        def found_busy() -> bool:
+            busy[:] = [p for p in children(proc.pid) if state(p) == "R"]
+            return bool(busy) or proc.poll() is not None
+
+        wait_for(found_busy, 60, "a busy worker")
+        assert proc.poll() is None and busy, "the run finished too soon; make the corpus larger"
+        os.kill(busy[0], signal.SIGKILL)
         killed_at = time.monotonic()
         _, stderr = proc.communicate(timeout=60)  # before the fix: waits forever at 0 % CPU
     finally:

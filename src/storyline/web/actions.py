@@ -125,7 +125,8 @@ class IngestService:
                 self._components = None
                 if store_busy(e):
                     counts = {k: committed.as_dict()[k] for k in ("stored", "duplicates", "rejected")}
-                    raise Unavailable(f"ingest stopped: {e}", committed=counts) from e
+                    LOGGER.warning("web ingest: stopped, store busy: %s (committed %s)", e, counts)
+                    raise Unavailable("ingest stopped before the end", committed=counts) from e
                 raise
             except BaseException:
                 self._components = None

@@ -75,6 +75,11 @@ def store_busy(exc: BaseException) -> bool:
     return False
 
 
+def _locked(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or was raised from) another process holding the writer lock."""
+    return isinstance(exc, StoreLocked) or isinstance(exc.__cause__, StoreLocked)
+
+
 PageRenderer = Callable[[Request, int, str, list[dict[str, Any]]], HTMLResponse]
 
 
@@ -138,7 +143,11 @@ def install_error_handlers(app: FastAPI, render_page: PageRenderer) -> None:
         committed = exc.committed if isinstance(exc, Unavailable) else None
         retry = exc.retry_after_s if isinstance(exc, Unavailable) else RETRY_AFTER_S
         LOGGER.warning("web: %s %s: store unavailable: %s", request.method, request.url.path, exc)
-        message = f"the store is busy, try again in {retry} s: {exc}"
+        # the message names no path or pid: those stay in the server's log
+        why = "another process is writing to the store" if _locked(exc) else "the store is busy"
+        message = f"{why}; try again in {retry} s"
+        if isinstance(exc, Unavailable):
+            message = f"{exc}: {message}"
         if request.url.path.startswith(API_PREFIX):
             body = error_body(503, message)
             if committed is not None:
@@ -154,7 +163,7 @@ def install_error_handlers(app: FastAPI, render_page: PageRenderer) -> None:
         if store_busy(exc):
             return await on_unavailable(request, exc)
         LOGGER.exception("web: %s %s: store failed", request.method, request.url.path, exc_info=exc)
-        response = respond(request, 500, f"internal error: the store failed: {type(exc).__name__}: {exc}", [])
+        response = respond(request, 500, f"internal error: the store failed ({type(exc).__name__})", [])
         response.headers.update(header_dict())
         return response
 
