@@ -260,19 +260,19 @@ def iter_minhashes(
     """``(article_id, content_hash, signature, published_at)`` of stored originals published at or
     after ``since`` (every one when None; undated ones always), in the order stored."""
     # Only originals get a minhash row (the pipeline writes none for copies). With ``since`` the
-    # rows are found through the articles' published_at index, so only the window is read.
-    sql = (
-        "SELECT m.article_id, m.content_hash, m.sig, a.published_at FROM minhashes AS m"
-        " JOIN articles AS a ON a.id = m.article_id"
+    # rows are found through the articles' published_at index (CROSS JOIN keeps that order of the
+    # loops; an OR or ORDER BY would scan every row), so only the window is read, then sorted here.
+    select = (
+        "SELECT m.rowid, m.article_id, m.content_hash, m.sig, a.published_at FROM articles AS a"
+        " CROSS JOIN minhashes AS m ON m.article_id = a.id"
     )
-    params: tuple[str, ...] = ()
-    if since is not None:
-        sql += " WHERE a.published_at >= ? OR a.published_at IS NULL"
-        params = (str(to_iso(since)),)
-    cursor = conn.execute(sql + " ORDER BY m.rowid", params)
-    while rows := cursor.fetchmany(5000):
-        for article_id, content_hash, sig, published in rows:
-            yield article_id, content_hash, sig, parse_at(published) if published else None
+    if since is None:
+        rows: Iterator[Any] = conn.execute(select + " ORDER BY m.rowid")
+    else:
+        dated = conn.execute(select + " WHERE a.published_at >= ?", (to_iso(since),)).fetchall()
+        rows = iter(sorted(dated + conn.execute(select + " WHERE a.published_at IS NULL").fetchall()))
+    for _, article_id, content_hash, sig, published in rows:
+        yield article_id, content_hash, sig, parse_at(published) if published else None
 
 
 def original_with_hash(conn: sqlite3.Connection, content_hash: str) -> str | None:

@@ -179,22 +179,23 @@ def story_events(conn: sqlite3.Connection, story_id: str) -> list[StoryEvent]:
 
 def iter_story_states(conn: sqlite3.Connection, since: datetime | None) -> Iterator[tuple[Story, bytes]]:
     """Live stories seen at or after ``since`` (all when None) with their state, oldest first."""
-    sql = (
-        f"SELECT {_STORY_COLUMNS}, s.state FROM stories AS s"
-        " WHERE s.merged_into IS NULL AND s.state IS NOT NULL"
+    select = (
+        f"SELECT s.seq, {_STORY_COLUMNS}, s.state FROM stories AS s"
+        " WHERE +s.merged_into IS NULL AND s.state IS NOT NULL"
     )
-    params: list[Any] = []
-    if since is not None:
-        sql += " AND (s.last_seen_at IS NULL OR s.last_seen_at >= ?)"
-        params.append(to_iso(since))
-    for row in conn.execute(sql + " ORDER BY s.seq", params):
-        yield _row_story(row[:9]), bytes(row[9])
+    if since is None:
+        rows = conn.execute(select + " ORDER BY s.seq").fetchall()
+    else:  # two index searches on last_seen_at (an OR, or ORDER BY seq, would scan every story)
+        dated = conn.execute(select + " AND s.last_seen_at >= ?", (to_iso(since),)).fetchall()
+        rows = sorted(dated + conn.execute(select + " AND s.last_seen_at IS NULL").fetchall())
+    for row in rows:
+        yield _row_story(row[1:10]), bytes(row[10])
 
 
 def latest_story_seen(conn: sqlite3.Connection) -> datetime | None:
     """The latest ``last_seen_at`` of a live story with a state (the stories_last_seen index, backwards)."""
     row = conn.execute(
-        "SELECT last_seen_at FROM stories WHERE last_seen_at IS NOT NULL AND merged_into IS NULL"
+        "SELECT last_seen_at FROM stories WHERE last_seen_at IS NOT NULL AND +merged_into IS NULL"
         " AND state IS NOT NULL ORDER BY last_seen_at DESC LIMIT 1"
     ).fetchone()
     return parse_at(row[0]) if row else None
