@@ -3,8 +3,6 @@ feed reads back with feedparser; a webhook that fails twice then succeeds is del
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import threading
 from collections.abc import Iterator
@@ -23,7 +21,7 @@ from storyline.alerts.engine import example_row
 from storyline.alerts.feed import atom_feed
 from storyline.alerts.match import Matcher
 from storyline.alerts.model import Alert, Watchlist, alert_id, watchlist_id
-from storyline.alerts.webhook import deliver_pending
+from storyline.alerts.webhook import deliver_pending, verify_signature
 from storyline.cli import cli
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Batch
@@ -134,7 +132,7 @@ def test_the_atom_feed_is_escaped_and_reads_back(tmp_path: Path) -> None:
     assert feed.feed.title == "Storyline watchlist: storms & <floods>"
     assert sorted(e.title for e in feed.entries) == sorted(titles)
     assert {e.link for e in feed.entries} == {"http://x/articles/a0", "http://x/articles/a1"}
-    client = TestClient(create_app(store, Settings()))
+    client = TestClient(create_app(store, Settings(trusted_hosts="testserver")))
     for url in (f"/watchlists/{w.id}/feed.atom", f"/feeds/watchlists/{w.id}.atom"):
         response = client.get(url)
         assert response.status_code == 200 and response.headers["content-type"].startswith(
@@ -166,6 +164,9 @@ class _Receiver(BaseHTTPRequestHandler):
         return
 
 
+LOOPBACK = Settings(allow_private_networks="127.0.0.1/32")  # outbound requests refuse loopback otherwise
+
+
 @pytest.fixture
 def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
     handler = type("Receiver", (_Receiver,), {"seen": [], "fail": 2})
@@ -186,13 +187,12 @@ def test_a_webhook_that_fails_twice_then_succeeds_is_delivered_exactly_once(
     store.add_watchlist(w)
     store.add_alerts([_alert(w, "a1", "One")])
     sleeps: list[float] = []
-    stats = deliver_pending(store, backoff=0.25, sleep=sleeps.append)
+    stats = deliver_pending(store, settings=LOOPBACK, backoff=0.25, sleep=sleeps.append)
     assert (stats.delivered, stats.failed, stats.attempts) == (1, 0, 3)
     assert sleeps == [0.25, 0.5]  # backoff doubles
     assert [s for _, _, s in handler.seen] == [500, 500, 200]
     headers, body, _ = handler.seen[-1]
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert headers["X-Storyline-Signature"] == expected
+    assert verify_signature("s3cret", headers["X-Storyline-Signature"], body)
     assert {h["X-Storyline-Delivery"] for h, _, _ in handler.seen} == {alert_id(w.id, "a1")}
     assert json.loads(body)["article_id"] == "a1"
     assert [(d.attempt, d.ok, d.status) for d in store.list_deliveries()] == [
@@ -200,7 +200,8 @@ def test_a_webhook_that_fails_twice_then_succeeds_is_delivered_exactly_once(
         (2, False, 500),
         (3, True, 200),
     ]
-    assert deliver_pending(store, sleep=sleeps.append).attempts == 0  # delivered: never sent again
+    again = deliver_pending(store, settings=LOOPBACK, sleep=sleeps.append)
+    assert again.attempts == 0  # delivered: never sent again
     assert len(handler.seen) == 3
     store.close()
 
@@ -214,18 +215,18 @@ def test_failed_deliveries_are_recorded_and_retried_later(
     w = Watchlist(watchlist_id("hook"), "hook", keywords=("x",), webhook_url=url)
     store.add_watchlist(w)
     store.add_alerts([_alert(w, "a1", "One")])
-    first = deliver_pending(store, max_attempts=2, sleep=lambda _: None)
+    first = deliver_pending(store, settings=LOOPBACK, max_attempts=2, sleep=lambda _: None)
     assert (first.delivered, first.failed) == (0, 1)
     assert [d.error for d in store.list_deliveries()] == ["HTTP 500", "HTTP 500"]
     assert store.undelivered_alerts()  # not lost
-    second = deliver_pending(store, max_attempts=2, sleep=lambda _: None)
+    second = deliver_pending(store, settings=LOOPBACK, max_attempts=2, sleep=lambda _: None)
     assert (second.delivered, second.failed) == (1, 0)
     assert [d.attempt for d in store.list_deliveries()] == [1, 2, 3, 4]
     assert not store.undelivered_alerts()
     unreachable = Watchlist(watchlist_id("down"), "down", keywords=("x",), webhook_url="http://127.0.0.1:9/")
     store.add_watchlist(unreachable)
     store.add_alerts([_alert(unreachable, "a2", "Two")])
-    down = deliver_pending(store, max_attempts=1, sleep=lambda _: None)
+    down = deliver_pending(store, settings=LOOPBACK, max_attempts=1, sleep=lambda _: None)
     assert down.failed == 1 and store.list_deliveries(alert_id(unreachable.id, "a2"))[0].error
 
 

@@ -27,11 +27,13 @@ from storyline.pipeline import Components, run
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from storyline.web import create_app
+from storyline.web.ratelimit import RateLimits
 from tests.conftest import AFP_SEED, DPA_SEED
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_URL = "javascript:alert(1)"
 ERROR_KEYS = {"ok", "error", "errors", "status"}
+TEST_TOKEN = "test-token-1234"
 WATCHLISTS = (
     Watchlist(watchlist_id("Afghanistan"), "Afghanistan", keywords=("Taliban",)),
     Watchlist(watchlist_id(HOSTILE_TITLE), HOSTILE_TITLE, entities=("Jens Stoltenberg",)),
@@ -106,7 +108,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteStore]:
 
 @pytest.fixture(scope="module")
 def client(seeded: SqliteStore) -> TestClient:
-    return TestClient(create_app(seeded, Settings(db=str(seeded.path), workers=1)))
+    """A client from "testserver" (trusted by setting): not local, so compare goes with the token."""
+    settings = Settings(db=str(seeded.path), workers=1, trusted_hosts="testserver")
+    app = create_app(seeded, settings, token=TEST_TOKEN, limits=RateLimits(compare_burst=100))
+    return TestClient(app, headers={"authorization": f"Bearer {TEST_TOKEN}"})
 
 
 @pytest.fixture(scope="module")
@@ -318,7 +323,7 @@ def test_crash_is_a_500_in_the_same_shape(seeded: SqliteStore) -> None:
 
     store = Broken(seeded.path)
     try:
-        app = create_app(store, Settings(db=str(seeded.path)))
+        app = create_app(store, Settings(db=str(seeded.path), trusted_hosts="testserver"))
         response = TestClient(app, raise_server_exceptions=False).get("/api/v1/storylines")
         body = assert_error(response, 500)
         assert "boom" not in body["error"] and response.headers["x-content-type-options"] == "nosniff"
@@ -458,16 +463,18 @@ def test_ingest_token_rules(fresh: SqliteStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "headers",
+    ("headers", "status"),
     [
-        {"origin": "https://evil.example"},
-        {"sec-fetch-site": "cross-site"},
-        {"host": "rebound.evil.example"},
+        ({"origin": "https://evil.example"}, 403),
+        ({"sec-fetch-site": "cross-site"}, 403),
+        ({"host": "rebound.evil.example"}, 400),  # an untrusted Host: refused before any route
     ],
 )
-def test_ingest_refuses_cross_site_and_rebound_writes(fresh: SqliteStore, headers: dict[str, str]) -> None:
+def test_ingest_refuses_cross_site_and_rebound_writes(
+    fresh: SqliteStore, headers: dict[str, str], status: int
+) -> None:
     client = _app(fresh)
-    assert_error(client.post("/api/v1/ingest", content=AFP_SEED.read_bytes(), headers=headers), 403)
+    assert_error(client.post("/api/v1/ingest", content=AFP_SEED.read_bytes(), headers=headers), status)
     same_site = {"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"}
     assert client.post("/api/v1/ingest", content=AFP_SEED.read_bytes(), headers=same_site).status_code == 200
 
@@ -505,8 +512,10 @@ def test_serve_prints_the_url_and_runs_uvicorn(tmp_path: Path, monkeypatch: pyte
     assert calls and calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 8999
     assert calls[0]["app"].state.web.guard.loopback is True
     wide = CliRunner().invoke(group, ["--db", db, "serve", "--host", "0.0.0.0"])
-    assert wide.exit_code == 0 and "ingest is disabled" in wide.output
-    assert calls[1]["app"].state.web.guard.loopback is False
+    assert wide.exit_code == 2 and "without STORYLINE_TOKEN" in wide.output and len(calls) == 1
+    monkeypatch.setenv("STORYLINE_TOKEN", "s3cret")
+    wide = CliRunner().invoke(group, ["--db", db, "serve", "--host", "0.0.0.0"])
+    assert wide.exit_code == 0 and calls[1]["app"].state.web.guard.loopback is False
 
 
 def test_the_stories_listing_is_cached_until_the_store_changes(tmp_path: Path) -> None:
@@ -517,7 +526,8 @@ def test_the_stories_listing_is_cached_until_the_store_changes(tmp_path: Path) -
     moment = datetime(2021, 2, 17, tzinfo=UTC)
     writer.write_batch(Batch(stories=(Story("s-one", "One", 3, (), ("en",), (), moment, moment),)))
     server = SqliteStore(tmp_path / "cache.db")
-    client = TestClient(create_app(server, Settings(db=str(server.path), workers=1)))
+    settings = Settings(db=str(server.path), workers=1, trusted_hosts="testserver")
+    client = TestClient(create_app(server, settings))
     first = client.get("/api/v1/stories")
     assert [s["id"] for s in first.json()] == ["s-one"]
     assert client.get("/api/v1/stories").content == first.content

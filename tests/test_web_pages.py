@@ -79,7 +79,7 @@ def test_only_http_urls_become_links() -> None:
     store.write_batch(
         Batch(articles=tuple(Article(k, "text " * 20, title=k, url=u) for k, u in urls.items()))
     )
-    client = TestClient(create_app(store, Settings()))
+    client = TestClient(create_app(store, Settings(trusted_hosts="testserver")))
     js = client.get("/articles/js").text
     assert 'href="javascript:' not in js and "javascript:alert(1)" in js  # shown as text only
     data = client.get("/articles/data").text
@@ -211,7 +211,7 @@ def test_entity_pages_and_article_facts(client: TestClient, ids: dict[str, str])
 def test_empty_store_shows_what_exists(tmp_path: Path) -> None:
     store = SqliteStore(tmp_path / "empty.db")
     try:
-        html = TestClient(create_app(store, Settings())).get("/").text
+        html = TestClient(create_app(store, Settings(trusted_hosts="testserver"))).get("/").text
         assert "The store is empty" in html
     finally:
         store.close()

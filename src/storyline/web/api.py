@@ -40,6 +40,7 @@ from storyline.web.params import (
     blank_to_none,
     parse_when,
 )
+from storyline.web.security import compare_allowed
 
 LOGGER = logging.getLogger(__name__)
 
@@ -167,10 +168,16 @@ class CompareRequest(BaseModel):
     b: CompareSide
 
 
-@router.post("/compare", summary="How alike two articles are", responses={404: _ERROR, 422: _ERROR})
+@router.post(
+    "/compare",
+    summary="How alike two articles are (token needed when not local)",
+    responses={code: _ERROR for code in (401, 403, 404, 413, 422, 429)},
+    dependencies=[Depends(compare_allowed)],
+)
 def compare(ctx: Ctx, body: CompareRequest) -> JSONResponse:
     """SemEval-2022 scale, 1 = same story .. 4 = unrelated, per dimension, with the shared names, places,
-    numbers and dates and the closest sentence pairs (``storyline compare --json``)."""
+    numbers and dates and the closest sentence pairs (``storyline compare --json``). Rate-limited per
+    client address; beyond a local request it needs ``Authorization: Bearer <STORYLINE_TOKEN>``."""
     a = ctx.compare.resolve("a", article_id=body.a.id, text=body.a.text, title=body.a.title)
     b = ctx.compare.resolve("b", article_id=body.b.id, text=body.b.text, title=body.b.title)
     return _json(ctx.compare.score(a, b))

@@ -4,7 +4,7 @@
 - ``/api/v1/watchlists``, ``/api/v1/watchlists/{id}``, ``/api/v1/alerts``: JSON.
 
 They read what the store holds (``storyline alerts`` and the pipeline hook raise the alerts); a store
-without watchlists (``WatchStore``) answers 404.
+without watchlists (``WatchStore``) answers 404. Feed links start with ``Settings.base_url`` when set.
 """
 
 from __future__ import annotations
@@ -46,10 +46,18 @@ def _watchlist(ctx: WebContext, watchlist_id: str) -> tuple[WatchStore, Watchlis
     return store, found
 
 
+def feed_base_url(request: Request, ctx: WebContext) -> str:
+    """Where the feed's links point: ``Settings.base_url`` when set (the public URL behind a proxy),
+    else this request's own scheme, host and root path. The ``Host`` is attacker-chosen in general,
+    but ``TrustedHosts`` answered this request only because it is a loopback or trusted name, so a
+    feed can never be made to link to another site."""
+    return ctx.settings.base_url.strip() or str(request.base_url)
+
+
 def _feed(request: Request, ctx: WebContext, watchlist_id: str) -> Response:
     store, watchlist = _watchlist(ctx, watchlist_id)
     alerts = store.list_alerts(watchlist_id=watchlist.id, limit=FEED_ENTRIES)
-    body = atom_feed(watchlist, alerts, base_url=str(request.base_url))
+    body = atom_feed(watchlist, alerts, base_url=feed_base_url(request, ctx))
     return Response(body, media_type=ATOM_TYPE)
 
 

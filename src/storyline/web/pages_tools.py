@@ -1,7 +1,9 @@
 """The search and compare pages.
 
 Search reads the store's full-text index; compare runs the pair scorer on the caller's input (two
-stored ids, or two pasted texts), like ``storyline compare``.
+stored ids, or two pasted texts), like ``storyline compare``. Scoring costs seconds of CPU, so it is
+rate-limited and needs the token beyond a local request (``WriteGuard.check_compare``); the form is
+then usable only locally, as a browser form cannot send the bearer token.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from storyline.web.actions import MAX_COMPARE_CHARS
 from storyline.web.context import WebContext, get_context
 from storyline.web.pages import Render
 from storyline.web.params import MAX_QUERY_CHARS, PAGE_SIZE, Filters, Page, article_filters
+from storyline.web.security import compare_allowed
 
 LOGGER = logging.getLogger(__name__)
 
@@ -93,12 +96,15 @@ def compare_page(
     a: Annotated[str, Query(max_length=200)] = "",
     b: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    """The compare form; with ``?a=ID&b=ID`` it also scores two stored articles."""
+    """The compare form; with ``?a=ID&b=ID`` it also scores two stored articles (then it is checked and
+    counted like a POST: token when not local, rate limit)."""
     form = {"a_id": a.strip(), "b_id": b.strip(), "a_text": "", "b_text": "", "a_title": "", "b_title": ""}
+    if form["a_id"] and form["b_id"]:
+        ctx.guard.check_compare(request)
     return _compare_response(request, ctx, view, form)
 
 
-@router.post("/compare", response_class=HTMLResponse)
+@router.post("/compare", response_class=HTMLResponse, dependencies=[Depends(compare_allowed)])
 def compare_submit(
     request: Request,
     ctx: Ctx,

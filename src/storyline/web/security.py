@@ -1,11 +1,15 @@
 """What keeps the web UI and API safe with attacker-controlled article text, titles and URLs.
 
+- ``TrustedHosts``: every request (reads too) must name a trusted ``Host`` (the loopback names, plus
+  ``Settings.trusted_hosts``), else 400: a DNS-rebound name pointing at 127.0.0.1 reads nothing.
 - ``SecurityHeaders``: a Content-Security-Policy (``default-src 'self'``, no inline script or style,
   no framing), ``X-Content-Type-Options: nosniff``, a strict Referrer-Policy, on every response.
 - ``safe_url``: an article URL is a link only when its scheme is http or https.
 - ``WriteGuard``: the write endpoints (ingest) need ``Authorization: Bearer TOKEN`` whenever a token is
-  configured; without one they are open on loopback (to a loopback ``Host`` only, against DNS
-  rebinding) and refused everywhere else. Writes a browser sends for another site are refused.
+  configured; without one they are open to local requests only (server on loopback, a loopback
+  ``Host``, no proxy header) and refused everywhere else. Writes a browser sends for another site are
+  refused. Compare needs the token when the request is not local; failed tokens and compare calls are
+  rate-limited per client address (``ratelimit.py``). docs/security.md has the threat model.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storyline.web.hosts import is_loopback_name
+from storyline.web.ratelimit import RateLimits, TokenBuckets, client_address, too_many
 
 LOGGER = logging.getLogger(__name__)
 
@@ -58,27 +66,30 @@ class SecurityHeaders:
 
 class BodyLimit:
     """ASGI middleware: reading more than ``max_bytes`` of a request body (or a body declared larger)
-    raises a 413 ``HTTPException``, which the app's error handlers turn into the usual error shape."""
+    raises a 413 ``HTTPException``, which the app's error handlers turn into the usual error shape.
+    ``paths`` gives some paths a smaller cap (compare: its parsing and scoring cost grows with it)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, paths: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.paths = dict(paths or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.paths.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
-        too_big = HTTPException(413, f"request body over {self.max_bytes} bytes")
+        too_big = HTTPException(413, f"request body over {cap} bytes")
         seen = 0
 
         async def limited() -> Message:
             nonlocal seen
-            if declared.isdigit() and int(declared) > self.max_bytes:
+            if declared.isdigit() and int(declared) > cap:
                 raise too_big
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > cap:
                 raise too_big
             return message
 
@@ -116,43 +127,84 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+PROXY_HEADERS = frozenset({b"forwarded", b"x-real-ip", b"via"})
+"""With any ``X-Forwarded-*`` header, the marks of a request relayed by a proxy."""
+
+
+def is_proxied(request: Request) -> bool:
+    """Whether ``request`` carries a header a reverse proxy adds (``Forwarded``, ``X-Forwarded-*``,
+    ``X-Real-IP``, ``Via``): then it may come from anywhere, whatever address the server listens on."""
+    return any(k in PROXY_HEADERS or k.startswith(b"x-forwarded-") for k, _ in request.headers.raw)
+
+
 class WriteGuard:
-    """Decides who may call the write endpoints.
+    """Decides who may call the write endpoints (and compare, which costs seconds of CPU).
 
     ``token`` set: every write needs ``Authorization: Bearer <token>`` (compared in constant time).
-    No token: writes are open when the server listens on loopback only, and refused otherwise.
+    No token: writes are open to local requests (``is_local``) and refused otherwise.
     """
 
-    def __init__(self, *, token: str | None, loopback: bool) -> None:
+    def __init__(self, *, token: str | None, loopback: bool, limits: RateLimits | None = None) -> None:
         self.token = token or None
         self.loopback = loopback
+        self.limits = limits or RateLimits()
+        self.failures = TokenBuckets(self.limits.auth_failures, self.limits.window_s)
+        self.compares = TokenBuckets(self.limits.compare_burst, self.limits.window_s)
 
     def __repr__(self) -> str:
         return f"WriteGuard(token={'set' if self.token else None}, loopback={self.loopback})"
 
+    def is_local(self, request: Request) -> bool:
+        """The server listens on loopback only, the ``Host`` is a loopback name (not a rebound one), and
+        no proxy relayed the request (a reverse proxy on the same machine connects from loopback too)."""
+        return self.loopback and is_loopback_name(request.headers.get("host", "")) and not is_proxied(request)
+
     def check(self, request: Request) -> None:
-        """Raise 401/403 unless ``request`` may write."""
+        """Raise 401/403/429 unless ``request`` may write."""
         _refuse_cross_site(request)
-        if self.token is None:
-            if not self.loopback:
-                raise HTTPException(
-                    403,
-                    "writes are disabled: this server listens beyond loopback and STORYLINE_TOKEN is not set",
-                )
-            host = urlsplit(f"//{request.headers.get('host', '')}").hostname or ""
-            if not is_loopback(host):  # a DNS-rebound name pointing at 127.0.0.1
-                raise HTTPException(
-                    403, f"writes without a token are only taken for a loopback Host, not {host!r}"
-                )
-            return
+        if self.token is not None:
+            self._bearer(request)
+        elif not self.loopback:
+            raise HTTPException(
+                403, "writes are disabled: this server listens beyond loopback and STORYLINE_TOKEN is not set"
+            )
+        elif not self.is_local(request):
+            raise HTTPException(403, _NOT_LOCAL.format(what="writes"))
+
+    def check_compare(self, request: Request) -> None:
+        """Raise 401/403/429 unless ``request`` may run a comparison now: a request that is not local
+        needs the token; every address gets ``compare_burst`` calls per window."""
+        if request.method == "POST":
+            _refuse_cross_site(request)
+        if not self.is_local(request):
+            if self.token is None:
+                raise HTTPException(403, _NOT_LOCAL.format(what="compare"))
+            self._bearer(request)
+        wait = self.compares.take(client_address(request))
+        if wait:
+            raise too_many(wait, "comparisons")
+
+    def _bearer(self, request: Request) -> None:
+        """401 unless the request has the token; 429 once its address sent too many wrong ones."""
+        address = client_address(request)
+        wait = self.failures.retry_after(address)
+        if wait:
+            raise too_many(wait, "failed tokens")
+        assert self.token is not None
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            self.failures.take(address)
+            LOGGER.warning("web: wrong or missing token from %s on %s", address, request.url.path)
             raise HTTPException(
                 401, "missing or wrong token: send Authorization: Bearer <STORYLINE_TOKEN>", _BEARER
             )
 
 
 _BEARER: dict[str, Any] = {"WWW-Authenticate": "Bearer"}
+_NOT_LOCAL = (
+    "{what} without a token are only taken from a local request (server on loopback, a loopback Host, "
+    "no proxy header such as X-Forwarded-For): set STORYLINE_TOKEN and send Authorization: Bearer <token>"
+)
 
 
 def _refuse_cross_site(request: Request) -> None:
@@ -162,3 +214,10 @@ def _refuse_cross_site(request: Request) -> None:
     own = f"{request.url.scheme}://{request.headers.get('host', '')}"
     if (origin is not None and origin != own) or request.headers.get("sec-fetch-site") == "cross-site":
         raise HTTPException(403, f"cross-site write refused (Origin {origin!r} is not {own!r})")
+
+
+async def compare_allowed(request: Request) -> None:
+    """FastAPI dependency of the compare routes: ``WriteGuard.check_compare`` with the app's guard (run
+    before the body is validated, so a refused caller learns nothing about it)."""
+    guard: WriteGuard = request.app.state.web.guard
+    guard.check_compare(request)
