@@ -276,3 +276,9 @@ def test_a_name_is_refused_when_any_of_its_addresses_is_private() -> None:
 def test_guarded_transport_refuses_other_schemes() -> None:
     with httpx.Client(transport=GuardedTransport(AddressPolicy())) as client, pytest.raises(httpx.HTTPError):
         client.get("file:///etc/passwd")
+
+
+@pytest.mark.parametrize("url", ["http://xn--/page", "http://a\x00b/page", "http://[::1/page"])
+def test_malformed_urls_are_rejections_not_crashes(url: str) -> None:
+    [item] = fetch_all(url, Settings())
+    assert isinstance(item, Rejection) and item.reason in ("unsupported_url", "network"), item

@@ -297,8 +297,8 @@ def redact_url(url: str | None) -> str | None:
     """``scheme://host/…``: enough to recognise a webhook, never its path or query (often the credential)."""
     if not url:
         return url
-    parts = urlsplit(url)
     try:
+        parts = urlsplit(url)
         host = parts.hostname or ""
         port = f":{parts.port}" if parts.port else ""
     except ValueError:

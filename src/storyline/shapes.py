@@ -18,6 +18,7 @@ from storyline.model import (
     Storyline,
     TimeMention,
 )
+from storyline.outbound import redact_url
 from storyline.store import ArticleFacts, SearchHit
 
 if TYPE_CHECKING:
@@ -256,7 +257,11 @@ def article_facts_json(facts: ArticleFacts, entities: Mapping[str, Entity]) -> d
 
 
 def watchlist_json(w: Watchlist) -> dict[str, Any]:
-    """A watchlist as the CLI and the API show it (the webhook secret never leaves the store)."""
+    """A watchlist as the CLI and the API show it.
+
+    The webhook URL only as ``scheme://host/…`` (for Slack, Discord or Teams the URL is the
+    credential); of the secret, only whether there is one.
+    """
     return {
         "id": w.id,
         "name": w.name,
@@ -264,7 +269,8 @@ def watchlist_json(w: Watchlist) -> dict[str, Any]:
         "keywords": list(w.keywords),
         "example": w.example,
         "threshold": w.threshold,
-        "webhook_url": w.webhook_url,
+        "webhook_url": redact_url(w.webhook_url),
+        "webhook_signed": bool(w.webhook_secret),
         "created_at": iso(w.created_at),
         "last_visit_at": iso(w.last_visit_at),
     }

@@ -35,6 +35,9 @@ class Watchlist:
     """A standing query; ``threshold`` is the cosine an article needs to the ``example`` text.
 
     ``example_vector`` is the example's embedder row (float32 bytes), made once when it is added.
+    ``webhook_secret`` is where the signing secret is (``env:NAME`` or ``file:PATH``, see
+    ``alerts.secrets``), not the secret itself; a bare value is an older store's plain secret.
+    ``webhook_url`` is a credential for many receivers: show it only through ``redact_url``.
     """
 
     id: str

@@ -101,7 +101,7 @@ class Fetcher:
 
         ``headers`` are sent with the request (``If-None-Match``/``If-Modified-Since`` for a
         conditional GET: then a 304 comes back as a ``Fetched`` with status 304 and no body)."""
-        if urlsplit(url).scheme.lower() not in ("http", "https"):
+        if url.partition(":")[0].lower() not in ("http", "https"):  # not urlsplit: it raises on "http://[x"
             raise FetchError("unsupported_url", f"{url}: only http and https URLs can be fetched")
         try:
             with outbound.deadline(self.settings.fetch_timeout_s):  # the whole fetch, not each read
@@ -112,7 +112,7 @@ class Fetcher:
             raise FetchError("timeout", self._timeout_detail(url)) from e
         except httpx.TooManyRedirects as e:
             raise FetchError("http_status", f"{url}: more than {MAX_REDIRECTS} redirects") from e
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL, UnicodeError) as e:  # UnicodeError: bad IDNA
             raise FetchError("unsupported_url", f"{url}: {e}") from e
         except httpx.HTTPError as e:
             raise FetchError("network", f"{url}: {type(e).__name__}: {e}") from e
