@@ -152,3 +152,20 @@ def test_arbitrary_bytes_after_a_warc_start_never_raise(tail: bytes, gz: bool) -
     data = b"WARC/1.0\r\n" + tail
     found = list(iter_warc(io.BytesIO(gzip.compress(data) if gz else data), "fuzz", SETTINGS))
     assert all(isinstance(i, RawDoc | Rejection) for i in found)
+
+
+@pytest.mark.parametrize("version", [b"WARC/0.17", b"WARC/0.18", b"WARC/1.1"])
+def test_other_warc_versions_are_read_not_taken_for_text(tmp_path: Path, version: bytes) -> None:
+    data = make_warc(gz=False).replace(b"WARC/1.0\r\n", version + b"\r\n")
+    path = tmp_path / "old.warc"
+    path.write_bytes(data)
+    check_full_archive(list(iter_inputs([str(path)], SETTINGS)), str(path))
+
+
+def test_arc_and_warc_heads_sniff_as_archives() -> None:
+    from storyline.ingest.sniff import sniff
+
+    arc = b"filedesc://IA-001.arc 0.0.0.0 20080101000000 text/plain 76\n1 0 InternetArchive\n"
+    assert sniff(arc, complete=False) == "warc"
+    assert sniff(b"WARC/0.17\r\nWARC-Type: warcinfo\r\n", complete=False) == "warc"
+    assert sniff(b"WARC/ is a format\n", complete=True) == "text"
