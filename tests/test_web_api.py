@@ -506,6 +506,8 @@ def test_serve_prints_the_url_and_runs_uvicorn(tmp_path: Path, monkeypatch: pyte
     for command in COMMANDS:
         group.add_command(command)
     db = str(tmp_path / "serve.db")
+    assert CliRunner().invoke(group, ["--db", db, "serve"]).exit_code == 2  # no store: serve creates none
+    SqliteStore(db).close()
     result = CliRunner().invoke(group, ["--db", db, "serve", "--port", "8999"])
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:8999/" in result.output
