@@ -123,6 +123,7 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     db = args.db or Path(tempfile.mkdtemp()) / "soak.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
     cli = [
         sys.executable,
         "-m",
