@@ -31,7 +31,7 @@ class Settings:
     batch_size: int = _setting(64, "articles written per store transaction")
     max_item_bytes: int = _setting(20_000_000, "largest single input item (file, record, response) accepted")
     min_text_chars: int = _setting(40, "shortest article text accepted, in characters")
-    fetch_timeout_s: float = _setting(15.0, "timeout for one URL fetch, in seconds")
+    fetch_timeout_s: float = _setting(15.0, "seconds one URL fetch may take in all (redirects and body)")
     fetch_max_bytes: int = _setting(10_000_000, "largest HTTP response body read from a URL")
     user_agent: str = _setting("storyline/0.1 (+news story tracker)", "User-Agent header sent with fetches")
     fetch_feed_links: bool = _setting(
