@@ -7,7 +7,7 @@
     ├─ MissingDependency    optional extra not installed           (CLI exit 2)
     ├─ InputError           unreadable input file or line          (CLI exit 1)
     ├─ FetchError           network or HTTP failure                -> Rejection "fetch"
-    └─ StoreError           schema too new/old, locked database    (CLI exit 1)
+    └─ StoreError           schema too new/old, store cannot be written  (CLI exit 3)
 
     Rejected(stage, reason, detail)  control-flow signal inside stages; always becomes a
                                      stored ``Rejection``, never a crash.
@@ -48,7 +48,9 @@ class FetchError(StorylineError):
 
 
 class StoreError(StorylineError):
-    """The store cannot be opened or written (schema version, lock)."""
+    """The store cannot be opened or written (schema version, disk, corruption): an internal error."""
+
+    exit_code = 3
 
 
 class Rejected(Exception):
