@@ -23,6 +23,7 @@ import httpx
 
 from storyline.alerts.model import Alert, Delivery, Watchlist, WatchStore
 from storyline.alerts.webhook import DeliveryStats, deliver_pending
+from storyline.outbound import redact_url
 from storyline.settings import Settings
 
 __all__ = ["CircuitBreaker", "WebhookWorker"]
@@ -72,7 +73,7 @@ class CircuitBreaker:
                 if e.opened_at is None or half_open:
                     LOGGER.warning(
                         "alerts: webhook %s failed %d times in a row: skipped for %.0f s",
-                        endpoint,
+                        redact_url(endpoint),  # the URL is the credential (Slack, Teams...)
                         e.failures,
                         self.cooldown_s,
                     )

@@ -8,7 +8,8 @@ Readers never decode article bodies and never raise on bad input; every refused 
   ``not_object``, ``missing_text``, ``bad_encoding``, ``bad_feed``, ``empty_entry``,
   ``http_status`` and ``not_html`` (WARC responses), ``header_too_large`` and ``too_slow`` (WARC/ARC
   records past the caps of ``warc_guard.py``)
-- fetch: ``timeout``, ``network``, ``http_status``, ``too_large``, ``unsupported_url``
+- fetch: ``timeout``, ``network``, ``http_status``, ``too_large``, ``unsupported_url``,
+  ``blocked_address`` (the outbound guard refused a private or loopback address)
 """
 
 from __future__ import annotations
