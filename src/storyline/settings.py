@@ -63,6 +63,14 @@ class Settings:
     lock_timeout_s: float = _setting(
         0.0, "seconds a second writer waits for the store's writer lock before exiting 2"
     )
+    store_url: str = _setting(
+        "", "postgresql://... to use PostgreSQL as the store; empty = the SQLite file db"
+    )
+    engine: str = _setting("inline", "where the per-article work runs: inline (a process pool) or ray")
+    ray_address: str = _setting(
+        "", "Ray cluster to connect to (auto, ray://host:10001); empty = start a local one"
+    )
+    ray_actors: int = _setting(0, "prepare actors on Ray (0 = one per CPU of the cluster)")
     follow_host_delay_s: float = _setting(
         1.0, "storyline follow: least seconds between two requests to one host"
     )
@@ -81,6 +89,9 @@ class Settings:
         _check_range("storyline_window_days", self.storyline_window_days, 0.01, 36500)
         _check_range("near_copy_window_days", self.near_copy_window_days, 0, 36500)
         _check_range("lock_timeout_s", self.lock_timeout_s, 0, 86400)
+        _check_range("ray_actors", self.ray_actors, 0, 100_000)
+        if self.engine not in ("inline", "ray"):
+            raise ConfigError(f"engine must be inline or ray, got {self.engine!r}")
         _check_range("follow_host_delay_s", self.follow_host_delay_s, 0, 3600)
 
     def replace(self, **changes: Any) -> Settings:
