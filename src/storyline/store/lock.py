@@ -59,6 +59,23 @@ class StoreMissing(StoreError):
     exit_code = 2
 
 
+_HELD: set[int] = set()
+"""Descriptors of the writer locks this process holds."""
+
+
+def _drop_in_child() -> None:
+    """A forked child (a pool worker) must not keep its parent's lock alive: ``flock`` belongs to the
+    open file, which the child shares, so a worker outliving a SIGKILLed parent would hold the store
+    locked. Closing the child's copies leaves the parent's lock as it is."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_drop_in_child)
+
+
 def lock_path(db: str | Path) -> Path:
     """The sidecar lock file of the database at ``db``."""
     return Path(f"{db}.lock")
@@ -75,17 +92,18 @@ class WriterLock:
         self.db = Path(db)
         self.path = lock_path(db)
         self._fd: int | None = None
+        self._pid = 0
 
     def __repr__(self) -> str:
         return f"WriterLock({str(self.path)!r}, held={self.held})"
 
     @property
     def held(self) -> bool:
-        return self._fd is not None
+        return self._fd is not None and self._pid == os.getpid()
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free; False (and nothing held) when another holder has it."""
-        if self._fd is not None:
+        if self.held:
             return True
         try:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -101,7 +119,8 @@ class WriterLock:
             raise StoreError(f"cannot lock {self.path}: {e.strerror}") from e
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        self._fd = fd
+        self._fd, self._pid = fd, os.getpid()
+        _HELD.add(fd)
         return True
 
     def acquire(self, timeout_s: float = 0.0) -> None:
@@ -123,8 +142,9 @@ class WriterLock:
     def release(self) -> None:
         """Let go of the lock (idempotent). The file stays: removing it would race a new holder."""
         fd, self._fd = self._fd, None
-        if fd is None:
+        if fd is None or self._pid != os.getpid():  # a forked child: its copy is closed already
             return
+        _HELD.discard(fd)
         with contextlib.suppress(OSError):
             os.ftruncate(fd, 0)
         os.close(fd)  # closing the last descriptor releases the flock
