@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.ingest import iter_warc, warc_guard
+from storyline.ingest import iter_feed, iter_warc, warc_guard
 from storyline.model import RawDoc, Rejection
 from storyline.settings import Settings
 
@@ -223,3 +223,38 @@ def test_a_header_line_of_ordinary_length_is_read() -> None:
     member = gzip_member(warc_record("https://port.example.com/3", [head, page(3)], len(head) + len(page(3))))
     found = list(iter_warc(io.BytesIO(member), "ok.warc.gz", Settings()))
     assert kinds(found) == ["https://port.example.com/3"]
+
+
+def _nested_feed(depth: int) -> bytes:
+    head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title><item><title>a</title>'
+    body = b"<description>" + b"<b>" * depth + b"x" + b"</b>" * depth + b"</description></item>"
+    good = b"<item><title>b</title><link>https://port.example.com/f</link><description>"
+    good += b"ROTTERDAM (Reuters) - The cranes stood still for a second day. " * 5
+    return head + body + good + b"</description></item></channel></rss>"
+
+
+NESTING_BOMBS = {
+    # 2M nested tags in a feed: feedparser took 1 GB and 72 s over it; refused by depth at once
+    "feed.xml": (lambda: _nested_feed(2_000_000), "too_deep"),
+    # 2M nested arrays in one JSONL line: json refuses it by recursion depth
+    "lines.jsonl": (
+        lambda: b'{"text": ' + b"[" * 2_000_000 + b"]" * 2_000_000 + b"}\n",
+        "bad_json",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NESTING_BOMBS))
+def test_nesting_bomb_is_bounded_and_rejected(tmp_path: Path, name: str) -> None:
+    build, reason = NESTING_BOMBS[name]
+    path = tmp_path / name
+    path.write_bytes(build())
+    peak = run_ingest(tmp_path, path)
+    print(f"nesting {name}: {path.stat().st_size // 1024} KB, peak RSS {peak} MB")
+    assert peak < MAX_RSS_MB
+    assert [r["reason"] for r in stored(tmp_path, "rejections")] == [reason]
+
+
+def test_a_feed_of_ordinary_depth_is_read(tmp_path: Path) -> None:
+    items = list(iter_feed(_nested_feed(40), "feed.xml", Settings()))
+    assert [type(i).__name__ for i in items] == ["RawDoc", "RawDoc"]
