@@ -87,3 +87,18 @@ def test_forms_need_the_token_when_one_is_set(store: MemoryStore) -> None:
     web = client(store, token="s3cret")
     assert web.post("/sources", data={"url": "https://example.com/feed"}).status_code == 401
     assert store.list_sources() == []
+
+
+def test_forms_carry_the_token_in_a_field(store: MemoryStore) -> None:
+    web = client(store, token="s3cret")
+    page = web.get("/sources").text
+    assert 'type="password" name="token"' in page
+    wrong = {"url": "https://example.com/feed", "token": "guess"}
+    assert web.post("/sources", data=wrong).status_code == 401
+    assert store.list_sources() == []
+    right = {"url": "https://example.com/feed", "token": "s3cret"}
+    assert web.post("/sources", data=right, follow_redirects=False).status_code == 303
+    (source,) = store.list_sources()
+    paused = web.post(f"/sources/{source.id}/pause", data={"token": "s3cret"}, follow_redirects=False)
+    assert paused.status_code == 303
+    assert store.get_source(source.id).paused  # type: ignore[union-attr]

@@ -34,10 +34,10 @@ def source_store(ctx: WebContext) -> SourceStore | None:
     return ctx.store if isinstance(ctx.store, SourceStore) else None
 
 
-def writable_sources(ctx: WebContext, request: Request) -> SourceStore:
+def writable_sources(ctx: WebContext, request: Request, form_token: str = "") -> SourceStore:
     """The sources side for a write that ``request`` may make (token and cross-site checks of
     ``WriteGuard``), else 401/403/405."""
-    ctx.guard.check(request)
+    ctx.guard.check(request, form_token=form_token)
     store = source_store(ctx)
     if store is None or getattr(ctx.store, "readonly", False):
         raise HTTPException(405, "this server's store is read-only: use `storyline sources add`")

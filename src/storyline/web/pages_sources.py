@@ -34,7 +34,14 @@ def sources_page(request: Request, ctx: Ctx, view: Render) -> HTMLResponse:
     """Every source with its last poll, HTTP status, new items, failures and next due time."""
     store = source_store(ctx)
     rows = store.list_sources() if store is not None else []
-    return view.render(request, "sources.html", title="Sources", rows=rows, keeps=store is not None)
+    return view.render(
+        request,
+        "sources.html",
+        title="Sources",
+        rows=rows,
+        keeps=store is not None,
+        needs_token=ctx.guard.token is not None,
+    )
 
 
 @router.post("/sources")
@@ -45,19 +52,22 @@ def add_source_form(
     name: NameField = "",
     every: EveryField = "15m",
     fetch_links: str = Form(""),
+    token: str = Form("", max_length=500),
 ) -> RedirectResponse:
     """Follow the URL in the form."""
-    store = writable_sources(ctx, request)
+    store = writable_sources(ctx, request, token)
     store.add_source(new_source(url, name.strip(), every.strip() or "15m", fetch_links == "on"))
     return RedirectResponse("/sources", status_code=303)
 
 
 @router.post("/sources/{source_id}/{action}")
-def change_source_form(request: Request, ctx: Ctx, source_id: str, action: str) -> RedirectResponse:
+def change_source_form(
+    request: Request, ctx: Ctx, source_id: str, action: str, token: str = Form("", max_length=500)
+) -> RedirectResponse:
     """Pause or resume a source."""
     if action not in ("pause", "resume"):
         raise HTTPException(404, f"no action {action!r}")
-    store = writable_sources(ctx, request)
+    store = writable_sources(ctx, request, token)
     if not store.set_source_paused(source_id, action == "pause"):
         raise HTTPException(404, f"no source {source_id!r}")
     return RedirectResponse("/sources", status_code=303)

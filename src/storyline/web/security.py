@@ -159,11 +159,12 @@ class WriteGuard:
         no proxy relayed the request (a reverse proxy on the same machine connects from loopback too)."""
         return self.loopback and is_loopback_name(request.headers.get("host", "")) and not is_proxied(request)
 
-    def check(self, request: Request) -> None:
-        """Raise 401/403/429 unless ``request`` may write."""
+    def check(self, request: Request, *, form_token: str = "") -> None:
+        """Raise 401/403/429 unless ``request`` may write. ``form_token`` is the token a same-site
+        HTML form posted (a browser form cannot send an Authorization header)."""
         _refuse_cross_site(request)
         if self.token is not None:
-            self._bearer(request)
+            self._bearer(request, form_token)
         elif not self.loopback:
             raise HTTPException(
                 403, "writes are disabled: this server listens beyond loopback and STORYLINE_TOKEN is not set"
@@ -184,14 +185,17 @@ class WriteGuard:
         if wait:
             raise too_many(wait, "comparisons")
 
-    def _bearer(self, request: Request) -> None:
-        """401 unless the request has the token; 429 once its address sent too many wrong ones."""
+    def _bearer(self, request: Request, form_token: str = "") -> None:
+        """401 unless the request has the token (header, else the form's field); 429 once its address
+        sent too many wrong ones."""
         address = client_address(request)
         wait = self.failures.retry_after(address)
         if wait:
             raise too_many(wait, "failed tokens")
         assert self.token is not None
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if not scheme and form_token:
+            scheme, given = "bearer", form_token
         if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
             self.failures.take(address)
             LOGGER.warning("web: wrong or missing token from %s on %s", address, request.url.path)
