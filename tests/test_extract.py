@@ -423,3 +423,13 @@ def test_any_input_gives_an_article_or_a_rejection(
         assert isinstance(article, Article)
         assert article.text
         assert article.published_at is None or article.published_at.tzinfo is UTC
+
+
+def test_a_publication_time_after_the_fetch_is_dropped() -> None:
+    """One article dated 2099 must not age the stream's clock (stories, near-copies) past everything."""
+    text = "BRUSSELS (AFP) - NATO defence ministers met on Wednesday to discuss the mission. " * 3
+    hints = {"fetched": "2021-02-17T12:00:00+00:00"}
+    future = RawDoc("f.jsonl:1", "text", text.encode(), hints={**hints, "published": "2099-01-01T00:00:00Z"})
+    assert extract_article(future, Settings()).published_at is None
+    late = RawDoc("f.jsonl:2", "text", text.encode(), hints={**hints, "published": "2021-02-18T06:00:00Z"})
+    assert extract_article(late, Settings()).published_at == datetime(2021, 2, 18, 6, tzinfo=UTC)

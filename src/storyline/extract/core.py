@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storyline.errors import Rejected
 from storyline.extract.dates import date_dateline, parse_timestamp
@@ -23,7 +23,7 @@ from storyline.extract.encoding import decode_body, decode_bytes
 from storyline.extract.html import parse_html
 from storyline.extract.text import parse_text
 from storyline.extract.urls import canonical_url, url_source
-from storyline.model import Article, Precision, RawDoc, fingerprint, normalise_text, stable_id
+from storyline.model import Article, Precision, RawDoc, fingerprint, normalise_text, stable_id, utc_now
 from storyline.settings import Settings
 
 LOGGER = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _extract(raw: RawDoc, settings: Settings) -> Article:
             f"main text has {len(draft.text)} characters, "
             f"fewer than min_text_chars={settings.min_text_chars}",
         )
-    published_at, precision = _published(draft, hints)
+    published_at, precision = _not_future(_published(draft, hints), hints)
     url = canonical_url(draft.url) or canonical_url(raw.url)
     source = _hint(hints, "source") or draft.sitename or url_source(url)
     language = _hint(hints, "language").lower() or None
@@ -107,6 +107,24 @@ def _published(draft: Draft, hints: Mapping[str, str]) -> tuple[datetime | None,
     fetched = parse_timestamp(_hint(hints, "fetched"))
     dated = date_dateline(dateline.month, dateline.day, dateline.year, fetched[0] if fetched else None)
     return (dated, "day") if dated is not None else (None, None)
+
+
+#: How far past its fetch (or, failing a fetch time, the clock) a publication time may lie.
+FUTURE_SLACK = timedelta(days=1)
+
+
+def _not_future(
+    found: tuple[datetime | None, Precision | None], hints: Mapping[str, str]
+) -> tuple[datetime | None, Precision | None]:
+    """No publication time later than the item was fetched (plus a day of time zones): the stream's
+    clock is the latest publication time seen, so one article dated 2099 would age every live story
+    past the horizon and every near-copy original past its window at once."""
+    published_at, _ = found
+    fetched = parse_timestamp(_hint(hints, "fetched"))
+    now = fetched[0] if fetched else utc_now()
+    if published_at is not None and published_at > now + FUTURE_SLACK:
+        return None, None
+    return found
 
 
 def _article_id(url: str | None, source: str | None, hint_id: str, text: str) -> str:
