@@ -1,4 +1,4 @@
-"""One contract suite over every store: ``MemoryStore`` and ``SqliteStore`` behave the same."""
+"""One contract suite over every store: ``MemoryStore``, ``SqliteStore`` and ``PostgresStore`` behave the same."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from hypothesis import strategies as st
 from storyline import registry
 from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.store import ArticleFilter, MemoryStore, SqliteStore, Store, StoryReader, StoryWriter
+from tests.conftest import STORE_KINDS, make_store
 
 T0 = datetime(2021, 2, 17, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    made: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "t.db")
+    made: Store = make_store(request.param, request, tmp_path)
     yield made
     made.close()
 

@@ -1,4 +1,4 @@
-"""Followed sources behave the same in ``MemoryStore`` and ``SqliteStore`` (contract suite)."""
+"""Followed sources behave the same in ``MemoryStore``, ``SqliteStore`` and ``PostgresStore`` (contract suite)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ import pytest
 
 from storyline.follow.source import Source, format_duration, parse_duration, source_id
 from storyline.store import MemoryStore, SourceStore, SqliteStore
+from tests.conftest import STORE_KINDS, make_store
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MemoryStore | SqliteStore]:
-    made = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "s.db")
+    made: MemoryStore | SqliteStore = make_store(request.param, request, tmp_path)
     yield made
     made.close()
 

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from storyline.model import Article, Assignment, Batch, Story, StoryEvent, Storyline
-from storyline.store import MemoryStore, SqliteStore, Store
+from storyline.store import Store
+from tests.conftest import STORE_KINDS, make_store
 
 T0 = datetime(2021, 2, 17, tzinfo=UTC)
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=STORE_KINDS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    s: Store = MemoryStore() if request.param == "memory" else SqliteStore(tmp_path / "t.db")
+    s: Store = make_store(request.param, request, tmp_path)
     yield s
     s.close()
 

@@ -1,0 +1,253 @@
+"""Entities and the facts of articles in PostgreSQL (the statements of ``sqlite_facts``).
+
+Facts are written once with their article (``ON CONFLICT DO NOTHING`` on their span); entities are
+upserted whole by the canonicaliser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+from psycopg import Cursor
+
+from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
+from storyline.store import ArticleFacts
+from storyline.store.postgres_read import Conn, utc
+
+UPSERT_ENTITY = (
+    "INSERT INTO entities (id, name, type, aliases, languages, n_mentions, first_seen_at, last_seen_at)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+    " type = excluded.type, aliases = excluded.aliases, languages = excluded.languages,"
+    " n_mentions = excluded.n_mentions, first_seen_at = excluded.first_seen_at,"
+    " last_seen_at = excluded.last_seen_at"
+)
+INSERT_MENTION = (
+    'INSERT INTO mentions (article_id, start, "end", text, type, entity_id) VALUES (%s, %s, %s, %s, %s, %s)'
+    " ON CONFLICT DO NOTHING"
+)
+INSERT_QUOTE = (
+    'INSERT INTO quotes (article_id, start, "end", text, kind, cue, speaker, speaker_entity_id,'
+    " speaker_start, speaker_end, language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT DO NOTHING"
+)
+INSERT_TIME = (
+    'INSERT INTO time_mentions (article_id, start, "end", text, type, value, anchor, is_event)'
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+INSERT_FIGURE = (
+    'INSERT INTO figures (article_id, start, "end", text, value, unit, counts)'
+    " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+_ENTITY_COLUMNS = (
+    "e.id, e.name, e.type, e.aliases, e.languages, e.first_seen_at, e.last_seen_at, e.n_mentions"
+)
+_QUOTE_COLUMNS = (
+    'q.article_id, q.start, q."end", q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,'
+    " q.speaker_start, q.speaker_end, q.language"
+)
+
+
+def write_facts(cur: Cursor[Any], batch: Batch) -> None:
+    """The facts part of one ``write_batch`` transaction."""
+    cur.executemany(UPSERT_ENTITY, [entity_values(e) for e in batch.entities])
+    cur.executemany(
+        INSERT_MENTION, [(m.article_id, m.start, m.end, m.text, m.type, m.entity_id) for m in batch.mentions]
+    )
+    cur.executemany(
+        INSERT_QUOTE,
+        [
+            (q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,
+             q.speaker_start, q.speaker_end, q.language)
+            for q in batch.quotes
+        ],
+    )  # fmt: skip
+    cur.executemany(
+        INSERT_TIME,
+        [
+            (t.article_id, t.start, t.end, t.text, t.type, t.value, t.anchor, bool(t.is_event))
+            for t in batch.time_mentions
+        ],
+    )
+    cur.executemany(
+        INSERT_FIGURE,
+        [(f.article_id, f.start, f.end, f.text, float(f.value), f.unit, f.counts) for f in batch.figures],
+    )
+
+
+def entity_values(e: Entity) -> tuple[Any, ...]:
+    return (
+        e.id, e.name, e.type, json.dumps(list(e.aliases), ensure_ascii=False), json.dumps(list(e.languages)),
+        e.n_mentions, utc(e.first_seen_at), utc(e.last_seen_at),
+    )  # fmt: skip
+
+
+def _row_entity(row: Sequence[Any]) -> Entity:
+    return Entity(
+        id=row[0], name=row[1], type=row[2], aliases=tuple(json.loads(row[3])),
+        languages=tuple(json.loads(row[4])), first_seen_at=utc(row[5]), last_seen_at=utc(row[6]),
+        n_mentions=row[7],
+    )  # fmt: skip
+
+
+def _row_quote(row: Sequence[Any]) -> Quote:
+    return Quote(
+        article_id=row[0], start=row[1], end=row[2], text=row[3], kind=cast(Any, row[4]), cue=row[5],
+        speaker=row[6], speaker_entity_id=row[7], speaker_start=row[8], speaker_end=row[9], language=row[10],
+    )  # fmt: skip
+
+
+def list_entities(conn: Conn, *, type: str | None, limit: int, offset: int) -> list[Entity]:
+    sql = f"SELECT {_ENTITY_COLUMNS} FROM entities AS e"
+    params: list[Any] = []
+    if type is not None:
+        sql += " WHERE e.type = %s"
+        params.append(type)
+    sql += " ORDER BY e.n_mentions DESC, e.seq LIMIT %s OFFSET %s"
+    return [_row_entity(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+
+
+def get_entity(conn: Conn, entity_id: str) -> Entity | None:
+    row = conn.execute(
+        f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE e.id = %s", (entity_id,)
+    ).fetchone()
+    return None if row is None else _row_entity(row)
+
+
+def find_entities(conn: Conn, name: str, limit: int) -> list[Entity]:
+    """Entities whose name or one of whose aliases is ``name`` (case-insensitive), most mentioned first."""
+    sql = (
+        f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE lower(e.name) = lower(%s)"
+        " OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.aliases::jsonb) AS v(value)"
+        " WHERE lower(v.value) = lower(%s))"
+        " ORDER BY e.n_mentions DESC, e.seq LIMIT %s"
+    )
+    return [_row_entity(r) for r in conn.execute(sql, (name, name, max(limit, 0)))]
+
+
+def iter_entities(conn: Conn, page: int = 1000) -> Iterator[Entity]:
+    """Every entity in the order created, a page at a time (the connection stays free between pages)."""
+    after = 0
+    while True:
+        rows = conn.execute(
+            f"SELECT e.seq, {_ENTITY_COLUMNS} FROM entities AS e WHERE e.seq > %s ORDER BY e.seq LIMIT %s",
+            (after, page),
+        ).fetchall()
+        yield from (_row_entity(r[1:]) for r in rows)
+        if len(rows) < page:
+            return
+        after = rows[-1][0]
+
+
+def list_quotes(
+    conn: Conn,
+    *,
+    speaker_entity_id: str | None,
+    speaker: str | None,
+    story_id: str | None,
+    article_id: str | None,
+    limit: int,
+    offset: int,
+) -> list[Quote]:
+    """Quotes, oldest reporting first (undated articles last), filtered as asked."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if speaker_entity_id is not None:
+        clauses.append("q.speaker_entity_id = %s")
+        params.append(speaker_entity_id)
+    if speaker is not None:
+        # SQLite's LIKE folds ASCII case only; so does this
+        clauses.append("translate(q.speaker, %s, %s) LIKE translate(%s, %s, %s) ESCAPE '\\'")
+        pattern = "%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [_UPPER, _LOWER, pattern, _UPPER, _LOWER]
+    if story_id is not None:
+        clauses.append("q.article_id IN (SELECT article_id FROM story_articles WHERE story_id = %s)")
+        params.append(story_id)
+    if article_id is not None:
+        clauses.append("q.article_id = %s")
+        params.append(article_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    sql = (
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id{where}"
+        " ORDER BY a.published_at IS NULL, a.published_at, a.seq, q.start LIMIT %s OFFSET %s"
+    )
+    return [_row_quote(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+
+
+def article_facts(conn: Conn, article_id: str) -> ArticleFacts:
+    """The facts found in one article, each kind in text order."""
+    mentions = conn.execute(
+        'SELECT article_id, start, "end", text, type, entity_id FROM mentions'
+        " WHERE article_id = %s ORDER BY start",
+        (article_id,),
+    ).fetchall()
+    quotes = conn.execute(
+        f"SELECT {_QUOTE_COLUMNS} FROM quotes AS q WHERE q.article_id = %s ORDER BY q.start", (article_id,)
+    ).fetchall()
+    times = conn.execute(
+        'SELECT article_id, start, "end", text, type, value, anchor, is_event FROM time_mentions'
+        " WHERE article_id = %s ORDER BY start",
+        (article_id,),
+    ).fetchall()
+    figures = conn.execute(
+        'SELECT article_id, start, "end", text, value, unit, counts FROM figures'
+        " WHERE article_id = %s ORDER BY start",
+        (article_id,),
+    ).fetchall()
+    return ArticleFacts(
+        mentions=tuple(Mention(*r) for r in mentions),
+        quotes=tuple(_row_quote(r) for r in quotes),
+        time_mentions=tuple(
+            TimeMention(r[0], r[1], r[2], r[3], cast(Any, r[4]), r[5], r[6], bool(r[7])) for r in times
+        ),
+        figures=tuple(Figure(*r) for r in figures),
+    )
+
+
+class PostgresFactReads:
+    """The facts side of ``PostgresStore`` (mixed in)."""
+
+    def _reader(self) -> Conn:
+        raise NotImplementedError
+
+    def list_entities(self, *, type: str | None = None, limit: int = 50, offset: int = 0) -> list[Entity]:
+        """Entities, most mentioned first."""
+        return list_entities(self._reader(), type=type, limit=limit, offset=offset)
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        return get_entity(self._reader(), entity_id)
+
+    def find_entities(self, name: str, *, limit: int = 10) -> list[Entity]:
+        """Entities named ``name`` or with ``name`` among their aliases (case-insensitive)."""
+        return find_entities(self._reader(), name, limit)
+
+    def iter_entities(self) -> Iterator[Entity]:
+        """Every entity in the order created."""
+        return iter_entities(self._reader())
+
+    def list_quotes(
+        self,
+        *,
+        speaker_entity_id: str | None = None,
+        speaker: str | None = None,
+        story_id: str | None = None,
+        article_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Quote]:
+        """Quotes in reporting order, by speaker entity, speaker text, story or article."""
+        return list_quotes(
+            self._reader(), speaker_entity_id=speaker_entity_id, speaker=speaker, story_id=story_id,
+            article_id=article_id, limit=limit, offset=offset,
+        )  # fmt: skip
+
+    def article_facts(self, article_id: str) -> ArticleFacts:
+        return article_facts(self._reader(), article_id)
+
+
+__all__ = ["PostgresFactReads", "write_facts"]
