@@ -3,14 +3,17 @@
 ::
 
     RawDoc ─► extract ─► language ─► signature ─► understand ─► embed ─►│ (already stored?) ─► dedup ─►
-              └─────────────── per article, in a process pool ──────────┘
+              └───── per article, in a process pool or on Ray actors ───┘
         ─► canonical entities ─► assign ─► store
            └──── in order, in this process ────┘
 
 The per-article stages (extract, language, MinHash signature, with ``understand`` on the NLP pass
 and the facts derived from it, and with ``stories`` on the embedding and surface signals) are pure
-functions of the item, so they run in a process pool over bounded windows of input, in input order
-(each worker loads its models once); the stateful steps (the "already stored" check, dedup,
+functions of the item (``prepare_chunk``), so an engine (``storyline.engine``: a fork pool, or
+prepare actors on Ray) runs them over bounded windows of input and hands them back in input order
+(each worker loads its models once); inputs already stored skip the NLP pass and the embedding
+(``prepare_light`` gives the id, the store is asked, ``prepare_heavy`` runs for the new ones only).
+The stateful steps (the "already stored" check, dedup,
 canonical entities and speaker links, story assignment, writing) run in this process, in input
 order, so a run is deterministic for a given input. An article and its facts are written in one
 transaction and count as stored only once it is committed, so a run killed at any point loses
@@ -28,20 +31,16 @@ import dataclasses
 import functools
 import importlib
 import logging
-import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from storyline import registry
+from storyline import engine, registry
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
 from storyline.embed import Embedder
-from storyline.errors import Rejected, StorylineError
+from storyline.errors import Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
 from storyline.model import Article, Batch, RawDoc, Rejection
@@ -53,8 +52,6 @@ from storyline.understand.findings import Findings, find_facts_many
 
 LOGGER = logging.getLogger(__name__)
 
-WINDOW_BATCHES = 4
-
 
 @dataclass(frozen=True)
 class Prepared:
@@ -65,6 +62,9 @@ class Prepared:
     signature: Signature
     assign_input: AssignInputLike | None = None
     findings: Findings | None = None
+    known: bool = False
+    """Already stored, or earlier in this run, when the engine looked: the NLP pass and the
+    embedding were skipped, and the ordered step counts it unchanged."""
 
 
 class Components:
@@ -143,78 +143,64 @@ def _embedder(name: str) -> Embedder:
     return embedder
 
 
-def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
-    """``prepare_one`` over ``items``, then (with ``understand`` on) one batched NLP pass and (with
-    ``stories`` on) one batched embedding call."""
-    results = [prepare_one(item, settings) for item in items]
+def prepare_light(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
+    """The cheap per-article stages of a chunk (``prepare_one``): enough to know each article's id,
+    so the engine can ask the store which are new before paying for ``prepare_heavy``."""
+    return [prepare_one(item, settings) for item in items]
+
+
+Heavy = tuple[Findings | None, AssignInputLike | None]
+"""What ``prepare_heavy`` adds to one new article: its findings and its assigner input."""
+
+
+def prepare_heavy(
+    articles: list[Article], settings: Settings, *, new: list[bool] | None = None
+) -> list[Heavy]:
+    """The costly per-article stages: with ``understand`` on one batched NLP pass over the ``new``
+    articles, with ``stories`` on one batched embedding call; one pair per new article, in order.
+
+    The embedding runs over the whole chunk whenever one article of it is new: a vector depends on
+    the rest of its batch in the last bits (BLAS blocking), so embedding only the new articles would
+    give a resumed run vectors a few ulps off those of an uninterrupted one. The NLP pass, about
+    60 % of the work and independent of the batch, runs over the new articles only."""
+    keep = [i for i in range(len(articles)) if new is None or new[i]]
+    if not keep:
+        return []
+    found: list[Findings | None] = [None] * len(keep)
     if settings.understand:
-        done = [r for r in results if isinstance(r, Prepared)]
-        found = iter(find_facts_many([p.article for p in done]))
-        results = [
-            dataclasses.replace(r, findings=next(found)) if isinstance(r, Prepared) else r for r in results
-        ]
-    if not settings.stories:
-        return results
-    prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
-    done = [r for r in results if isinstance(r, Prepared)]
-    inputs = iter(prepare([p.article for p in done], _embedder(settings.embedder)))
-    return [
-        dataclasses.replace(r, assign_input=next(inputs)) if isinstance(r, Prepared) else r for r in results
-    ]
+        found = list(find_facts_many([articles[i] for i in keep]))
+    inputs: list[AssignInputLike | None] = [None] * len(keep)
+    if settings.stories:
+        prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
+        every = list(prepare(articles, _embedder(settings.embedder)))
+        inputs = [every[i] for i in keep]
+    return list(zip(found, inputs, strict=True))
 
 
-_WORKER_SETTINGS: Settings | None = None
-CHUNK = 16
+def attach_heavy(
+    results: list[Prepared | Rejection], new: list[bool], heavy: list[Heavy]
+) -> list[Prepared | Rejection]:
+    """``results`` (one chunk's ``prepare_light``) with ``heavy`` attached to the new articles (``new``
+    is one flag per ``Prepared``, in order) and the others marked ``known``."""
+    flags, parts = iter(new), iter(heavy)
+    out: list[Prepared | Rejection] = []
+    for r in results:
+        if isinstance(r, Rejection):
+            out.append(r)
+        elif next(flags):
+            findings, assign_input = next(parts)
+            out.append(dataclasses.replace(r, findings=findings, assign_input=assign_input))
+        else:
+            out.append(dataclasses.replace(r, known=True))
+    return out
 
 
-def _init_worker(settings: Settings) -> None:
-    global _WORKER_SETTINGS
-    _WORKER_SETTINGS = settings
-
-
-def _prepare_in_worker(items: list[RawDoc | Rejection]) -> list[Prepared | Rejection]:
-    assert _WORKER_SETTINGS is not None
-    return prepare_chunk(items, _WORKER_SETTINGS)
-
-
-class WorkerDied(StorylineError):
-    """A worker process of the per-article stages died (the OOM killer, SIGKILL): the run stops.
-
-    ``multiprocessing.Pool.map`` waits forever for a worker that died; ``ProcessPoolExecutor`` notices
-    (``BrokenProcessPool``), so the run ends with this error (CLI exit 3) instead of hanging. The
-    batches committed before stay; the open batch is never written, so a re-run completes the input."""
-
-    exit_code = 3
-
-
-def _prepared(items: Iterable[RawDoc | Rejection], settings: Settings) -> Iterator[Prepared | Rejection]:
-    """``prepare_one`` over ``items`` in order, in a process pool over bounded windows."""
-    workers = settings.workers or min(2, os.cpu_count() or 1)
-    iterator = iter(items)
-    if workers <= 1:
-        while chunk := list(islice(iterator, CHUNK)):
-            yield from prepare_chunk(chunk, settings)
-        return
-    window = settings.batch_size * WINDOW_BATCHES
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(settings,),
-    )
-    try:
-        while window_items := list(islice(iterator, window)):
-            chunks = [window_items[i : i + CHUNK] for i in range(0, len(window_items), CHUNK)]
-            for prepared in pool.map(_prepare_in_worker, chunks):  # results in input order
-                yield from prepared
-    except BrokenProcessPool as e:
-        raise WorkerDied(
-            "a worker process died while preparing articles (killed by a signal: the out-of-memory "
-            "killer or SIGKILL?); the batches committed before it are kept and the open batch was "
-            "not written: run the same command again to finish"
-        ) from e
-    finally:  # also when the caller stops early: drop the window's queued chunks, do not finish them
-        pool.shutdown(wait=True, cancel_futures=True)
+def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
+    """Every per-article stage over one chunk, every article taken as new (``prepare_light``, then
+    ``prepare_heavy``): what both engines compute, split in two so stored inputs skip the second."""
+    results = prepare_light(items, settings)
+    articles = [r.article for r in results if isinstance(r, Prepared)]
+    return attach_heavy(results, [True] * len(articles), prepare_heavy(articles, settings))
 
 
 def run(
@@ -232,11 +218,11 @@ def run(
     stats = RunStats()
     batch = BatchWriter(store, stats, on_stored=on_stored)
     seen: set[str] = set()
-    for result in _prepared(items, settings):
+    for result in engine.prepared(items, settings, known=store.existing_article_ids):
         stats.read += 1
         if isinstance(result, Rejection):
             batch.rejections.append(result)
-        elif result.article.id in seen or store.existing_article_ids([result.article.id]):
+        elif result.known or result.article.id in seen or store.existing_article_ids([result.article.id]):
             stats.unchanged += 1
         else:
             article = components.dedup.mark(result.article, result.signature)

@@ -1,0 +1,115 @@
+"""The ordered loop both engines share: chunks in, prepared items out, in input order.
+
+Each chunk goes through two jobs. The cheap one (``prepare_light``: extract, language, signature)
+gives the article ids; the driver then asks the store which of them it holds (``known``), in this
+process and in input order, and sends only a chunk with new articles to the costly job
+(``prepare_heavy``: NLP pass, embedding). A chunk is gated only once every chunk before it is, so an
+id seen earlier in the run is known to every later chunk, and the ordered step downstream decides
+exactly as if every article had been prepared in full: a known article is one it would count as
+unchanged anyway (the store only grows, and only through this run's own earlier articles).
+
+At most ``max_chunks`` chunks are in flight, so memory stays flat whatever the input's size; the
+executor decides which process runs a job and must give each job's result back unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Protocol
+
+from storyline.engine import Known
+from storyline.model import RawDoc, Rejection
+from storyline.pipeline import Heavy, Prepared, attach_heavy
+from storyline.settings import Settings
+
+LOGGER = logging.getLogger(__name__)
+
+CHUNK = 16
+"""Items per job: large enough to batch the NLP pass and the embedding, small enough to balance."""
+
+
+class Job(Protocol):
+    """One submitted job (a ``concurrent.futures.Future`` is one)."""
+
+    def done(self) -> bool: ...
+
+    def result(self) -> Any: ...
+
+
+class Executor(Protocol):
+    """Runs ``stage`` ("light" or "heavy") of ``pipeline`` with the engine's settings on ``args``."""
+
+    def submit(self, stage: str, *args: Any) -> Job: ...
+
+
+@dataclass
+class _Slot:
+    """One chunk on its way: its cheap job, then (once gated) its light results and costly job."""
+
+    light: Job
+    results: list[Prepared | Rejection] | None = None
+    new: list[bool] = field(default_factory=list)
+    heavy: Job | None = None
+
+    def finish(self) -> list[Prepared | Rejection]:
+        assert self.results is not None
+        parts: list[Heavy] = self.heavy.result() if self.heavy is not None else []
+        if self.heavy is None and any(self.new):  # neither understand nor stories: nothing to add
+            parts = [(None, None)] * sum(self.new)
+        return attach_heavy(self.results, self.new, parts)
+
+
+@dataclass
+class _Gate:
+    """The driver's view of which ids are taken: the store's, and every id earlier in this run."""
+
+    settings: Settings
+    known: Known | None
+    looked: set[str] = field(default_factory=set)
+    skipped: int = 0
+
+    def __call__(self, slot: _Slot, executor: Executor) -> None:
+        slot.results = slot.light.result()
+        articles = [r.article for r in slot.results if isinstance(r, Prepared)]
+        ids = [a.id for a in articles]
+        fresh = [i for i in dict.fromkeys(ids) if i not in self.looked]
+        stored = self.known(fresh) if self.known is not None and fresh else set()
+        new = []
+        for article_id in ids:
+            new.append(article_id not in stored and article_id not in self.looked)
+            self.looked.add(article_id)
+        slot.new = new
+        self.skipped += len(new) - sum(new)
+        if any(new) and (self.settings.understand or self.settings.stories):
+            slot.heavy = executor.submit("heavy", articles, new)
+
+
+def run_ordered(
+    items: Iterable[RawDoc | Rejection],
+    executor: Executor,
+    settings: Settings,
+    *,
+    known: Known | None,
+    max_chunks: int,
+) -> Iterator[Prepared | Rejection]:
+    """Every per-article stage over ``items`` through ``executor``, in input order (see the module)."""
+    iterator = iter(items)
+    queue: deque[_Slot] = deque()
+    gate = _Gate(settings, known)
+    while True:
+        while len(queue) < max(1, max_chunks) and (chunk := list(islice(iterator, CHUNK))):
+            queue.append(_Slot(executor.submit("light", chunk)))
+        if not queue:
+            break
+        for n, slot in enumerate(queue):  # gate in order: the head (waiting), then those already done
+            if slot.results is None:
+                if n > 0 and not slot.light.done():
+                    break
+                gate(slot, executor)
+        yield from queue.popleft().finish()
+    if gate.skipped:
+        LOGGER.info("engine: %d known articles skipped the NLP pass and the embedding", gate.skipped)
