@@ -29,8 +29,13 @@ from storyline.cli._common import Context, handle_errors, report_crash
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storyline")
-@click.option("--db", envvar="STORYLINE_DB", help="SQLite store (default ./storyline.db)")
+@click.option("--db", envvar="STORYLINE_DB", help="SQLite store file (default ./storyline.db), or postgresql://... (sets store_url)")
 @click.option("--config", type=click.Path(path_type=Path), help="settings file (default ./storyline.toml)")
+@click.option(
+    "--engine",
+    type=click.Choice(["inline", "ray"]),
+    help="where the per-article work runs: a process pool here (inline) or Ray actors (setting engine)",
+)
 @click.option("--set", "overrides", nargs=2, multiple=True, metavar="NAME VALUE", help="override a setting")
 @click.option("-v", "--verbose", count=True, help="more log output on stderr (-vv for debug)")
 @click.option("-q", "--quiet", is_flag=True, help="no progress or logs on stderr")
@@ -40,6 +45,7 @@ def cli(
     ctx: click.Context,
     db: str | None,
     config: Path | None,
+    engine: str | None,
     overrides: tuple[tuple[str, str], ...],
     verbose: int,
     quiet: bool,
@@ -48,8 +54,11 @@ def cli(
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     settings = settings_mod.load(config, overrides=list(overrides))
-    if db:
-        settings = settings.replace(db=db)
+    if db:  # a PostgreSQL URL selects that store; anything else is the SQLite file
+        is_url = db.startswith(("postgresql://", "postgres://"))
+        settings = settings.replace(**({"store_url": db} if is_url else {"db": db}))
+    if engine:
+        settings = settings.replace(engine=engine)
     ctx.obj = Context(settings, quiet=quiet, verbose=verbose)
     ctx.call_on_close(ctx.obj.close)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from storyline.errors import StorylineError
+from storyline.errors import ConfigError, StorylineError
 
 if TYPE_CHECKING:
     from storyline.model import RawDoc, Rejection
@@ -47,8 +47,14 @@ def prepared(
     ``known`` (the store's id lookup) is asked once per chunk, in this process, between the cheap
     and the costly stages; an article it knows comes back ``known`` without findings or vectors."""
     if settings.engine == "ray":
-        from storyline.engine import ray as on_ray  # imports ray: only when asked for
-
+        try:
+            from storyline.engine import ray as on_ray  # imports ray: only when asked for
+        except ModuleNotFoundError as e:
+            if e.name != "ray":
+                raise
+            raise ConfigError(
+                "engine ray needs Ray, which is not installed: pip install 'storyline[scale]'"
+            ) from e
         return on_ray.prepared(items, settings, known=known)
     from storyline.engine import inline
 
