@@ -42,6 +42,31 @@ class ArticleFilter:
     language: str | None = None
     agency: str | None = None
     include_duplicates: bool = True
+    entity: str | None = None
+    """An entity id: only articles that mention it."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryActivity:
+    """A live story's articles in a period, for ranking by what is happening now.
+
+    ``story`` is the live story (articles of stories merged into it count for it; ``article_ids`` is
+    empty); ``n_articles`` its articles published at or after the ``since`` asked (all when None),
+    ``n_recent`` those of them published at or after ``recent``; ``sources``, ``agencies`` and
+    ``languages`` are the distinct values among those articles, most frequent first.
+    """
+
+    story: Story
+    n_articles: int
+    n_recent: int
+    sources: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+COUNT_KEYS = ("day", "hour", "language", "source", "agency", "story", "entity")
+"""What ``count_articles_by`` can count by: UTC day (``2021-02-17``), UTC hour (``2021-02-17T10``),
+language, source, agency (``unknown`` for None), live story id, entity id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +208,31 @@ class StoryReader(Protocol):
 
     def article_facts(self, article_id: str) -> ArticleFacts: ...
 
+    def story_activity(
+        self,
+        *,
+        since: datetime | None = None,
+        recent: datetime | None = None,
+        story_ids: Sequence[str] | None = None,
+    ) -> list[StoryActivity]:
+        """Live stories with an article published at or after ``since`` (every story with articles
+        when None), or only those of ``story_ids`` (merged ids resolve to where they went), in no
+        particular order. Undated articles count only when ``since`` is None."""
+        ...
+
+    def iter_vectors(self, embedder: str) -> Iterator[tuple[str, bytes]]:
+        """``(article_id, vector bytes)`` of every stored vector of ``embedder``, in the order stored."""
+        ...
+
+    def count_articles_by(
+        self, key: str, filters: ArticleFilter = ArticleFilter(), *, query: str | None = None
+    ) -> dict[str, int]:
+        """Articles matching ``filters`` (and the search ``query`` when given) counted by ``key``, one
+        of ``COUNT_KEYS``; keys in ascending order for day/hour, else largest count first. Dated keys
+        leave undated articles out; ``story`` and ``entity`` count only assigned/mentioning articles,
+        each article once per key."""
+        ...
+
     def stats(self) -> dict[str, object]:
         """``n_articles``, ``n_originals``, ``n_duplicates``, ``n_rejections``, ``n_raws``;
         ``by_language``, ``by_source``, ``by_agency`` (counts, ``"unknown"`` for None, largest first);
@@ -233,7 +283,11 @@ class Store(StoryWriter, StoryReader, Protocol):
 from storyline.store.memory import MemoryStore  # noqa: E402
 from storyline.store.sqlite import SqliteStore  # noqa: E402
 
+# Opening the store the settings select (``store_url`` -> ``postgres.v1``, else ``sqlite.v1``).
+from storyline.store.opening import open_reader, open_store, open_writer, writer_lock  # noqa: E402
+
 __all__ = [
+    "COUNT_KEYS",
     "ArticleFacts",
     "ArticleFilter",
     "MemoryStore",
@@ -241,6 +295,11 @@ __all__ = [
     "SourceStore",
     "SqliteStore",
     "Store",
+    "StoryActivity",
     "StoryReader",
     "StoryWriter",
+    "open_reader",
+    "open_store",
+    "open_writer",
+    "writer_lock",
 ]

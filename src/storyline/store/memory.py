@@ -20,9 +20,10 @@ from types import MappingProxyType
 from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store.memory_activity import MemoryActivityStore
 from storyline.store.memory_facts import MemoryFactStore
-from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.memory_sources import MemorySourceStore
+from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.memory_watch import MemoryWatchStore
 from storyline.store.query import parse_query, term_words, tokenize
 
@@ -45,7 +46,9 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else _utc(value)
 
 
-class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySourceStore):
+class MemoryStore(
+    MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySourceStore, MemoryActivityStore
+):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
     def __init__(self) -> None:
@@ -166,6 +169,7 @@ class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySou
     def _select(self, filters: ArticleFilter) -> list[Article]:
         """Articles matching ``filters``, newest published first (unknown last), then newest stored."""
         since, until = _utc_or_none(filters.since), _utc_or_none(filters.until)
+        mentioning = None if filters.entity is None else self._entity_articles(filters.entity)
 
         def keep(a: Article) -> bool:
             if since is not None and (a.published_at is None or a.published_at < since):
@@ -177,6 +181,7 @@ class MemoryStore(MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySou
                 and (filters.language is None or a.language == filters.language)
                 and (filters.agency is None or a.agency == filters.agency)
                 and (filters.include_duplicates or a.duplicate_of is None)
+                and (mentioning is None or a.id in mentioning)
             )
 
         with self._lock:

@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from storyline.model import Batch, Story, StoryEvent, Storyline
+from storyline.store import ArticleFilter, StoryActivity
+from storyline.store import sqlite_activity as activity
 from storyline.store.sqlite_read import CHUNK, from_iso, parse_at, to_iso
 
 UPSERT_STORY = (
@@ -44,6 +46,8 @@ _STORY_COLUMNS = (
 _STORYLINE_COLUMNS = "l.id, l.label, l.n_articles, l.first_seen_at, l.last_seen_at, l.merged_into"
 # Articles in time order: dated ones by publication time, undated ones by ingest order after them.
 _TIME_ORDER = " ORDER BY a.published_at IS NULL, a.published_at, a.seq"
+
+_ALL = ArticleFilter()
 
 
 def write_stories(writer: sqlite3.Connection, batch: Batch) -> None:
@@ -255,3 +259,23 @@ class SqliteStoryReads:
     def get_vectors(self, article_ids: Sequence[str], embedder: str) -> dict[str, bytes]:
         """Stored vectors of ``embedder`` for ``article_ids``."""
         return get_vectors(self._reader(), article_ids, embedder)
+
+    def story_activity(
+        self,
+        *,
+        since: datetime | None = None,
+        recent: datetime | None = None,
+        story_ids: Sequence[str] | None = None,
+    ) -> list[StoryActivity]:
+        """Live stories' articles in a period (``StoryReader.story_activity``)."""
+        return activity.story_activity(self._reader(), since=since, recent=recent, story_ids=story_ids)
+
+    def iter_vectors(self, embedder: str) -> Iterator[tuple[str, bytes]]:
+        """Every stored vector of ``embedder``, in the order stored."""
+        return activity.iter_vectors(self._reader(), embedder)
+
+    def count_articles_by(
+        self, key: str, filters: ArticleFilter = _ALL, *, query: str | None = None
+    ) -> dict[str, int]:
+        """Articles counted by day, hour, language, source, agency, story or entity."""
+        return activity.count_articles_by(self._reader(), key, filters, query)
