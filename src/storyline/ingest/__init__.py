@@ -5,7 +5,8 @@ Readers never decode article bodies and never raise on bad input; every refused 
 
 - read: ``not_found``, ``unreadable``, ``unsupported_url``, ``unsupported_file``, ``empty``,
   ``binary``, ``unknown_format``, ``too_large``, ``truncated``, ``corrupt``, ``bad_json``,
-  ``not_object``, ``missing_text``, ``bad_encoding``, ``bad_feed``, ``too_deep`` (a feed nested past 256 levels), ``empty_entry``,
+  ``not_object``, ``missing_text``, ``bad_encoding``, ``bad_feed``, ``too_deep`` (a feed nested past
+  256 levels), ``empty_entry``,
   ``http_status`` and ``not_html`` (WARC responses), ``header_too_large`` and ``too_slow`` (WARC/ARC
   records past the caps of ``warc_guard.py``)
 - fetch: ``timeout``, ``network``, ``http_status``, ``too_large``, ``unsupported_url``,
