@@ -17,8 +17,8 @@ from rich.table import Table
 
 from storyline.errors import StorylineError
 from storyline.settings import Settings
-from storyline.store import ArticleFilter
-from storyline.store.lock import WriterStore, open_reader, open_writer
+from storyline.store import ArticleFilter, open_reader, open_store, open_writer
+from storyline.store.opening import Writer
 from storyline.store.sqlite import SqliteStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,27 +46,33 @@ class Context:
         self.quiet = quiet
         self.verbose = verbose
         self._store: SqliteStore | None = None
-        self._writer: WriterStore | None = None
+        self._writer: Writer | None = None
+
+    # Every store is opened through ``storyline.store.open_*``: ``store_url`` (or ``--db
+    # postgresql://...``) selects PostgreSQL, else the SQLite file ``db``. The type says SqliteStore,
+    # whose methods PostgresStore implements too (the contract suites run over both).
 
     @property
     def store(self) -> SqliteStore:
         if self._writer is not None:
-            return self._writer.store
+            store: SqliteStore = self._writer.store
+            return store
         if self._store is None:
-            self._store = open_reader(self.settings.db, timeout_s=self.settings.lock_timeout_s)
+            self._store = open_reader(self.settings)
         return self._store
 
     @property
     def writer(self) -> SqliteStore:
         if self._writer is None:
-            self._writer = open_writer(self.settings.db, timeout_s=self.settings.lock_timeout_s)
-        return self._writer.store
+            self._writer = open_writer(self.settings)
+        store: SqliteStore = self._writer.store
+        return store
 
     @property
     def unlocked_store(self) -> SqliteStore:
         if self._store is None:
-            open_reader(self.settings.db, timeout_s=self.settings.lock_timeout_s).close()  # exists, migrated
-            self._store = SqliteStore(self.settings.db)
+            open_reader(self.settings).close()  # exists, migrated
+            self._store = open_store(self.settings)
         return self._store
 
     def close(self) -> None:

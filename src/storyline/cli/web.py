@@ -48,9 +48,9 @@ def serve(obj: Context, host: str, port: int, follow_sources: bool) -> None:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     from storyline.follow.background import following
-    from storyline.store.lock import WriterLock
+    from storyline.store import writer_lock
 
-    with following(obj.unlocked_store, obj.settings, lock=WriterLock(obj.settings.db)):
+    with following(obj.unlocked_store, obj.settings, lock=writer_lock(obj.settings)):
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 

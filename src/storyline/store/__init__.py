@@ -202,8 +202,10 @@ class StoryReader(Protocol):
         article_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        min_confidence: float | None = None,
     ) -> list[Quote]:
-        """Quotes in reporting order (undated articles last), filtered as asked."""
+        """Quotes in reporting order (undated articles last), filtered as asked; with
+        ``min_confidence``, only quotes at least that confident (unassessed ones left out)."""
         ...
 
     def article_facts(self, article_id: str) -> ArticleFacts: ...
@@ -218,6 +220,10 @@ class StoryReader(Protocol):
         """Live stories with an article published at or after ``since`` (every story with articles
         when None), or only those of ``story_ids`` (merged ids resolve to where they went), in no
         particular order. Undated articles count only when ``since`` is None."""
+        ...
+
+    def latest_published(self) -> datetime | None:
+        """The latest ``published_at`` of any stored article (the front page's "now")."""
         ...
 
     def iter_vectors(self, embedder: str) -> Iterator[tuple[str, bytes]]:

@@ -369,3 +369,17 @@ CREATE INDEX sources_next_due_at ON sources(paused, next_due_at);
 
 # followed sources and their poll state (storyline sources / follow); appended, never reordered
 MIGRATIONS.append(("0007_sources", _SOURCES))
+
+# a counter every write transaction bumps: readers in any process (the web listing cache) compare it
+# to know whether anything changed, where PRAGMA data_version would only speak for one connection
+MIGRATIONS.append(
+    (
+        "0008_meta",
+        "CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+        " INSERT INTO meta (name, value) VALUES ('version', 0);",
+    )
+)
+
+# how sure each quote's attribution is (understand/quotes_confidence.py); NULL: stored before this
+# column, not assessed, so shown only when all quotes are asked for (issue 16)
+MIGRATIONS.append(("0009_quote_confidence", "ALTER TABLE quotes ADD COLUMN confidence REAL;"))

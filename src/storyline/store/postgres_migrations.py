@@ -325,14 +325,18 @@ def apply_migrations(conn: Any, label: str, migrations: Sequence[tuple[str, str]
     return applied
 
 
+class NeedsMigrations(StoreError):
+    """A read-only open found an older schema (migrate it under the writer lock, then read)."""
+
+
 def require_current(conn: Any, label: str) -> None:
-    """Refuse (``StoreError``) a database that is not fully migrated (for read-only opens)."""
+    """Refuse (``NeedsMigrations``) a database that is not fully migrated (for read-only opens)."""
     pending = pending_migrations(conn, label)
     if pending:
-        raise StoreError(
+        raise NeedsMigrations(
             f"store {label} needs schema migrations ({', '.join(pending)}); "
             "open it once for writing (storyline migrate)"
         )
 
 
-__all__ = ["MIGRATIONS", "applied_migrations", "apply_migrations", "pending_migrations", "require_current"]
+__all__ = ["MIGRATIONS", "NeedsMigrations", "applied_migrations", "apply_migrations", "pending_migrations", "require_current"]

@@ -62,6 +62,9 @@ _UPSERT_REJECTION = (
 )
 
 
+_BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE name = 'version'"
+
+
 class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore, SqliteSourceStore):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
@@ -174,6 +177,11 @@ class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchSt
         for conn in connections:
             conn.close()
 
+    def version(self) -> int:
+        """A counter every write transaction increments, the same for every process reading the file."""
+        row = self._reader().execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+        return int(row[0]) if row else 0
+
     # -- writer --------------------------------------------------------------------------------
 
     def write_batch(self, batch: Batch) -> None:
@@ -213,6 +221,7 @@ class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchSt
                 writer.execute("BEGIN IMMEDIATE")
                 try:
                     work(writer)
+                    writer.execute(_BUMP_VERSION)
                     writer.execute("COMMIT")
                 except BaseException:
                     if writer.in_transaction:

@@ -114,7 +114,12 @@ class IngestService:
             self._alerts(batch)
 
         path = getattr(self.writer, "path", None)
-        lock = WriterLock(path) if isinstance(path, Path) else contextlib.nullcontext()
+        url = getattr(self.writer, "url", None)  # PostgresStore: its advisory writer lock
+        lock: Any = WriterLock(path) if isinstance(path, Path) else contextlib.nullcontext()
+        if isinstance(url, str):
+            from storyline.store.postgres_lock import PostgresWriterLock
+
+            lock = PostgresWriterLock(url)
         with self._lock, lock:  # the writer lock: no CLI ingest changes the state we restore from
             components = self._components
             if components is None or self._count_after != self.store.count_articles():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from starlette.requests import Request
 
@@ -33,8 +32,8 @@ class WebContext:
     listings: ListingCache = field(init=False)
 
     def __post_init__(self) -> None:
-        path = getattr(self.store, "path", None)
-        self.listings = ListingCache(Path(path) if isinstance(path, str | Path) else None)
+        version = getattr(self.store, "version", None)  # SqliteStore, PostgresStore: a write counter
+        self.listings = ListingCache(version if callable(version) else None)
         self.compare = CompareService(self.store, self.settings)
         self.ingest = IngestService(self.store, self.settings)
         self.digests = DigestService(self.store)

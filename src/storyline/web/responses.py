@@ -1,57 +1,54 @@
 """A cache of rendered JSON listings, valid until the store changes.
 
 The Stories listing is what every client polls, and its query, shapes and JSON cost about half of a
-request's CPU. A rendered body is reused while the store is unchanged; "unchanged" is read from the
-SQLite files themselves (size and modification time of the database and its WAL: every commit, from
-this process or another, appends to the WAL or, after a checkpoint, rewrites it), so a cached body is
-never served after a commit. Stores without files (``MemoryStore``) are never cached.
+request's CPU. A rendered body is reused while the store is unchanged; "unchanged" is the store's
+version counter (``store.version()``: a row every write transaction bumps, in SQLite and PostgreSQL
+alike), so a commit from this process, another process or another host is seen by every replica, and
+a cached body is never served after one. Stores without a version (``MemoryStore``) are never cached.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from pathlib import Path
 
 from starlette.responses import JSONResponse, Response
 
+from storyline.errors import StoreError
+
 __all__ = ["ListingCache"]
 
-Version = tuple[int, ...]
-
-
-def _file_version(path: Path) -> Version | None:
-    """Size and mtime (ns) of ``path`` and its ``-wal`` file; None when the database is missing."""
-    try:
-        main = os.stat(path)
-    except OSError:
-        return None
-    try:
-        wal = os.stat(f"{path}-wal")
-        wal_state = (wal.st_size, wal.st_mtime_ns)
-    except OSError:
-        wal_state = (-1, -1)
-    return (main.st_size, main.st_mtime_ns, *wal_state)
+LOGGER = logging.getLogger(__name__)
 
 
 class ListingCache:
-    """Rendered JSON bodies under ``key``, kept while the store's files are unchanged (bounded LRU)."""
+    """Rendered JSON bodies under ``key``, kept while the store's version is unchanged (bounded LRU)."""
 
-    def __init__(self, db_path: Path | None, size: int = 256) -> None:
-        self.db_path = db_path
+    def __init__(self, version: Callable[[], int] | None, size: int = 256) -> None:
+        self.version = version
         self.size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, tuple[Version, bytes]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[int, bytes]] = OrderedDict()
 
     def __repr__(self) -> str:
-        return f"ListingCache(db_path={self.db_path!r}, size={self.size}, items={len(self._items)})"
+        return (
+            f"ListingCache(versioned={self.version is not None}, size={self.size}, items={len(self._items)})"
+        )
+
+    def _current(self) -> int | None:
+        if self.version is None:
+            return None
+        try:
+            return self.version()
+        except (StoreError, OSError) as e:  # an unreadable version: serve fresh, cache nothing
+            LOGGER.debug("listing cache: no store version (%s)", e)
+            return None
 
     def response(self, key: Hashable, build: Callable[[], object]) -> Response:
         """The JSON response for ``key``: the cached body while the store is unchanged, else ``build()``."""
-        path = self.db_path
-        version = _file_version(path) if path is not None else None
+        version = self._current()
         if version is not None:
             with self._lock:
                 hit = self._items.get(key)
@@ -59,7 +56,7 @@ class ListingCache:
                     self._items.move_to_end(key)
                     return Response(hit[1], media_type="application/json")
         rendered = JSONResponse(build())
-        if path is not None and version is not None and version == _file_version(path):  # no commit meanwhile
+        if version is not None and version == self._current():  # no commit meanwhile
             with self._lock:
                 self._items[key] = (version, bytes(rendered.body))
                 self._items.move_to_end(key)
