@@ -285,12 +285,11 @@ class Store(StoryWriter, StoryReader, Protocol):
 
 
 # The implementations import the names above, so they come last; importing them registers
-# ``sqlite.v1`` and ``memory.v1``.
+# ``sqlite.v1`` and ``memory.v1``; ``opening`` selects the store from the settings (``store_url`` ->
+# ``postgres.v1``, imported only then, else ``sqlite.v1``).
 from storyline.store.memory import MemoryStore  # noqa: E402
-from storyline.store.sqlite import SqliteStore  # noqa: E402
-
-# Opening the store the settings select (``store_url`` -> ``postgres.v1``, else ``sqlite.v1``).
 from storyline.store.opening import open_reader, open_store, open_writer, writer_lock  # noqa: E402
+from storyline.store.sqlite import SqliteStore  # noqa: E402
 
 __all__ = [
     "COUNT_KEYS",

@@ -339,4 +339,11 @@ def require_current(conn: Any, label: str) -> None:
         )
 
 
-__all__ = ["MIGRATIONS", "NeedsMigrations", "applied_migrations", "apply_migrations", "pending_migrations", "require_current"]
+__all__ = [
+    "MIGRATIONS",
+    "NeedsMigrations",
+    "applied_migrations",
+    "apply_migrations",
+    "pending_migrations",
+    "require_current",
+]
