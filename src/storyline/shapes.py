@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -68,14 +72,23 @@ def search_hit_json(hit: SearchHit) -> dict[str, Any]:
     return {**article_json(hit.article), "snippet": hit.snippet, "rank": round(hit.rank, 4)}
 
 
-def story_json(story: Story, *, detail: bool = False) -> dict[str, Any]:
-    """A story as listed; ``detail`` adds its article ids in time order."""
+def story_json(
+    story: Story,
+    *,
+    detail: bool = False,
+    agencies: Sequence[str] = (),
+    recent: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A story as listed; ``detail`` adds its article ids in time order. ``agencies`` are the wire
+    agencies of its articles; ``recent`` (the front page's order) adds ``n_last_24h``, ``n_last_7d``,
+    ``score`` and, with a visit mark, ``n_new``."""
     shape: dict[str, Any] = {
         "id": story.id,
         "label": story.label,
         "n_articles": story.n_articles,
         "languages": list(story.languages),
         "sources": list(story.sources),
+        "agencies": list(agencies),
         "first_seen": iso(story.first_seen_at),
         "last_seen": iso(story.last_seen_at),
         "storyline_id": story.storyline_id,
@@ -83,6 +96,8 @@ def story_json(story: Story, *, detail: bool = False) -> dict[str, Any]:
     }
     if detail:
         shape["articles"] = list(story.article_ids)
+    if recent is not None:
+        shape.update(recent)
     return shape
 
 
@@ -181,6 +196,7 @@ def quote_json(quote: Quote, *, speaker_name: str | None = None) -> dict[str, An
         "speaker_entity_id": quote.speaker_entity_id,
         "start": quote.start,
         "end": quote.end,
+        "confidence": quote.confidence,
     }
 
 
@@ -274,3 +290,65 @@ def watchlist_json(w: Watchlist) -> dict[str, Any]:
         "created_at": iso(w.created_at),
         "last_visit_at": iso(w.last_visit_at),
     }
+
+
+FORMATS = ("json", "ndjson", "csv", "tsv")
+"""Output formats of every listing (CLI ``--format``, API ``?format=``)."""
+MEDIA_TYPES = {
+    "json": "application/json",
+    "ndjson": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _cell(value: Any) -> str:
+    """A value as one CSV/TSV cell: lists joined with ``; ``, objects as JSON, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if isinstance(value, str) and text[:1] in _FORMULA and not _NUMBER.fullmatch(text):
+        return "'" + text  # a spreadsheet would run =HYPERLINK(...) from an attacker's title
+    return text
+
+
+def encode_rows(rows: Iterable[Mapping[str, Any]], fmt: str) -> Iterator[str]:
+    """``rows`` (JSON shapes) as ``fmt``, piece by piece so a listing streams.
+
+    ``json``: one array; ``ndjson``: one object a line; ``csv``/``tsv``: a header of the first row's
+    keys, then one line a row. TSV has no quoting, so tabs and newlines inside a value become spaces;
+    CSV quotes as RFC 4180 does. A text cell a spreadsheet would read as a formula gets a leading ``'``.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        yield "["
+        for i, row in enumerate(rows):
+            yield ("," if i else "") + json.dumps(row, ensure_ascii=False)
+        yield "]\n"
+        return
+    if fmt == "ndjson":
+        yield from (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        return
+    columns: list[str] | None = None
+    for row in rows:
+        if columns is None:
+            columns = list(row)
+            yield _line(columns, fmt)
+        yield _line([_cell(row.get(c)) for c in columns], fmt)
+
+
+def _line(cells: list[str], fmt: str) -> str:
+    if fmt == "tsv":
+        return "\t".join(" ".join(c.replace("\t", " ").splitlines()) for c in cells) + "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(cells)
+    return buffer.getvalue()

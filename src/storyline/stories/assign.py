@@ -56,6 +56,20 @@ MAX_MERGES = 3
 LABEL_CHARS = 120
 
 
+def word_safe_label(text: str, limit: int = LABEL_CHARS) -> str:
+    """The first line of ``text`` in at most ``limit`` characters, cut at a word boundary (with
+    ``…``) rather than mid-word; a single word longer than ``limit`` is cut hard (so a label is
+    never longer than ``limit``)."""
+    lines = text.strip().split("\n")
+    line = " ".join(lines[0].split()) if lines else ""
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]
+    if not line[limit - 1].isspace() and " " in head:
+        head = head[: head.rindex(" ")]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
 @dataclass(frozen=True)
 class AssignInput:
     """Everything the assigner needs about one article."""
@@ -206,7 +220,7 @@ class StoryAssigner:
                 book.cohere(best, row)
                 story = best
             else:
-                label = (item.title or item.text).strip().split("\n")[0][:LABEL_CHARS]
+                label = word_safe_label(item.title or item.text)
                 story = book.create(item.article_id, label)
                 self.lines.found(story)
         book.add_article(story, item.article_id, keys.keys, document, title, at_us)

@@ -7,11 +7,12 @@ objects return one JSON object; errors return ``{"ok": false, "error", "errors",
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from storyline.shapes import (
@@ -20,15 +21,21 @@ from storyline.shapes import (
     rejection_json,
     search_hit_json,
     story_detail_json,
-    story_json,
     storyline_detail_json,
     storyline_json,
 )
+from storyline.web import exports, meaning, now
 from storyline.web.actions import MAX_COMPARE_CHARS
 from storyline.web.context import WebContext, get_context
-from storyline.web.data import StoryQuery, find_stories, story_detail, storyline_members
+from storyline.web.data import StoryQuery, story_detail, storyline_members
+from storyline.web.entities import entity_stories
+from storyline.web.exports import ExportLimit
+from storyline.web.meaning import meaning_index
 from storyline.web.params import (
+    MAX_QUERY_CHARS,
+    EntityId,
     Filters,
+    Format,
     Language,
     Limit,
     Offset,
@@ -36,6 +43,7 @@ from storyline.web.params import (
     Since,
     Source,
     Until,
+    Visit,
     article_filters,
     blank_to_none,
     parse_when,
@@ -56,28 +64,53 @@ def _json(value: object, status: int = 200) -> JSONResponse:
     return JSONResponse(value, status_code=status)
 
 
-@router.get("/stories", summary="List live stories, most active first")
+@router.get("/stories", summary="List live stories: what is happening now first, or largest first")
 def list_stories(
+    request: Request,
     ctx: Ctx,
     language: Language = None,
     source: Source = None,
     since: Since = None,
     until: Until = None,
-    limit: Limit = 50,
+    entity: EntityId = None,
+    visit: Visit = None,
+    sort: Annotated[
+        Literal["now", "size"], Query(description="size (the default) or now (recent velocity)")
+    ] = "size",
+    format: Format = "json",
+    limit: ExportLimit = 50,
     offset: Offset = 0,
 ) -> Response:
-    """Stories (not merged away), by size then last seen. ``since``/``until`` keep stories active in that
-    period; ``language``/``source`` keep stories with an article in that language or from that outlet."""
+    """Stories (not merged away). ``sort=size`` (the default): every story by size, then last seen.
+    ``sort=now`` (the front page's order): stories with articles in the 7 days before the store's
+    latest article, by their recent velocity against their own past and their number of outlets
+    (``n_last_24h``, ``n_last_7d``, ``score``). ``since``/``until`` keep stories active in that
+    period; ``language``/``source`` keep stories with an article in that language or from that outlet
+    or agency; ``entity`` stories whose articles mention it. ``visit`` (a time) adds ``n_new``:
+    articles published since. ``sources``, ``agencies``, ``languages``: those of all its articles."""
     query = StoryQuery(
         language=blank_to_none(language),
         source=blank_to_none(source),
         since=parse_when("since", since),
         until=parse_when("until", until),
     )
-    return ctx.listings.response(
-        ("stories", query, limit, offset),
-        lambda: [story_json(s) for s in find_stories(ctx.store, query, limit=limit, offset=offset)],
-    )
+    mark = parse_when("visit", visit)
+    entity = blank_to_none(entity)
+
+    def rows(n: int, skip: int) -> list[dict[str, Any]]:
+        if entity is not None:
+            found = entity_stories(ctx.store, entity, query, limit=n, offset=skip)
+        else:
+            found = now.list_stories(ctx.store, query, sort=sort, limit=n, offset=skip)
+        return [now.listed_json(x, with_recent=sort == "now") for x in now.mark_new(ctx.store, found, mark)]
+
+    if format == "json" and entity is None and mark is None:  # what every client polls: cached
+        exports.check_limit(format, limit)
+        response = ctx.listings.response(("stories", sort, query, limit, offset), lambda: rows(limit, offset))
+        if bytes(response.body).count(b'{"id":') >= limit:  # a full page (each story opens with its id)
+            response.headers["Link"] = exports.next_link(request, limit, offset)
+        return response
+    return exports.listing(request, rows, fmt=format, limit=limit, offset=offset, filename="stories")
 
 
 @router.get("/stories/{story_id}", summary="One story with its articles and merges", responses=_NOT_FOUND)
@@ -105,11 +138,27 @@ def get_storyline(ctx: Ctx, storyline_id: Id) -> JSONResponse:
 
 
 @router.get("/articles", summary="List articles, newest first")
-def list_articles(ctx: Ctx, filters: ArticleFilters, limit: Limit = 50, offset: Offset = 0) -> JSONResponse:
-    """Articles matching every filter given (``since <= published_at < until``)."""
-    rows = ctx.store.list_articles(filters.article_filter(), limit=limit, offset=offset)
-    story_ids = ctx.store.story_ids_of([a.id for a in rows])
-    return _json([article_json(a, story_id=story_ids.get(a.id)) for a in rows])
+def list_articles(
+    request: Request,
+    ctx: Ctx,
+    filters: ArticleFilters,
+    format: Format = "json",
+    limit: ExportLimit = 50,
+    offset: Offset = 0,
+) -> Response:
+    """Articles matching every filter given (``since <= published_at < until``; ``entity``: those that
+    mention it). The total is in ``X-Total-Count``, the next page in ``Link``."""
+    wanted = filters.article_filter()
+
+    def rows(n: int, skip: int) -> list[dict[str, Any]]:
+        found = ctx.store.list_articles(wanted, limit=n, offset=skip)
+        story_ids = ctx.store.story_ids_of([a.id for a in found])
+        return [article_json(a, story_id=story_ids.get(a.id)) for a in found]
+
+    total = ctx.store.count_articles(wanted)
+    return exports.listing(
+        request, rows, fmt=format, limit=limit, offset=offset, total=total, filename="articles"
+    )
 
 
 @router.get("/articles/{article_id}", summary="One article with its text and copies", responses=_NOT_FOUND)
@@ -122,19 +171,68 @@ def get_article(ctx: Ctx, article_id: Id) -> JSONResponse:
     return _json(article_detail_json(article, story_id, ctx.store.duplicates_of(article.id)))
 
 
-@router.get("/search", summary="Full-text search, best first")
+@router.get("/search", summary="Search by words, by meaning across languages, or both")
 def search(
+    request: Request,
     ctx: Ctx,
     filters: ArticleFilters,
     q: SearchText,
-    limit: Limit = 50,
+    mode: Annotated[
+        Literal["words", "meaning", "both"], Query(description="words, meaning or both")
+    ] = "words",
+    format: Format = "json",
+    limit: ExportLimit = 50,
     offset: Offset = 0,
-) -> JSONResponse:
-    """Articles matching ``q``, each with a ``snippet`` (matches in ``[`` ``]``) and a ``rank`` (higher
-    is better)."""
+) -> Response:
+    """``mode=words``: full-text search (words ANDed, "phrases", OR, NOT, NEAR(a b), prefix*), each hit
+    with a ``snippet`` (matches in ``[`` ``]``) and a ``rank`` (higher is better); the total is in
+    ``X-Total-Count``. ``mode=meaning``: the articles nearest to ``q`` by the multilingual embedder,
+    in any language (``rank``: the cosine). ``mode=both``: the two merged by reciprocal rank fusion."""
     # a store that fails is an error (503 when locked or busy, else 500; web/errors.py), never []
-    hits = ctx.store.search(q, filters.article_filter(), limit=limit, offset=offset)
-    return _json([search_hit_json(h) for h in hits])
+    wanted = filters.article_filter()
+    index = meaning_index(ctx) if mode != "words" else None
+
+    def rows(n: int, skip: int) -> list[dict[str, Any]]:
+        if index is None:
+            hits = ctx.store.search(q, wanted, limit=n, offset=skip)
+        else:
+            hits = meaning.search(index, ctx.store, q, wanted, mode=mode, limit=n, offset=skip)
+        story_ids = ctx.store.story_ids_of([h.article.id for h in hits])
+        return [{**search_hit_json(h), "story_id": story_ids.get(h.article.id)} for h in hits]
+
+    total = (
+        sum(ctx.store.count_articles_by("language", wanted, query=q).values()) if mode == "words" else None
+    )
+    return exports.listing(
+        request, rows, fmt=format, limit=limit, offset=offset, total=total, filename="search"
+    )
+
+
+@router.get("/counts", summary="Articles per day or hour, language, source, agency, story or entity")
+def counts(
+    ctx: Ctx,
+    filters: ArticleFilters,
+    by: Annotated[
+        Literal["day", "hour", "language", "source", "agency", "story", "entity"],
+        Query(description="what to count by (day and hour in UTC)"),
+    ] = "day",
+    q: Annotated[
+        str | None, Query(max_length=MAX_QUERY_CHARS, description="only articles matching these words")
+    ] = None,
+) -> JSONResponse:
+    """``{"by", "q", "total", "counts": [{"key", "n"}]}``: articles matching the filters (and ``q``, a
+    word search) counted by ``by``; days and hours in time order, other keys largest first. Story
+    counts are by live story (merged ones count for where they went); entity counts are articles
+    that mention the entity (an article counts once for each entity it mentions)."""
+    found = ctx.store.count_articles_by(by, filters.article_filter(), query=blank_to_none(q))
+    return _json(
+        {
+            "by": by,
+            "q": blank_to_none(q),
+            "total": ctx.store.count_articles(filters.article_filter()) if q is None else None,
+            "counts": [{"key": k, "n": n} for k, n in found.items()],
+        }
+    )
 
 
 @router.get("/rejections", summary="Refused inputs, newest first")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Query
 
@@ -31,6 +31,14 @@ Until = Annotated[str | None, Query(max_length=40, description="published before
 Source = Annotated[str | None, Query(max_length=200, description="outlet, e.g. afp.com")]
 Language = Annotated[str | None, Query(max_length=20, description="ISO 639-1 code, e.g. en")]
 Agency = Annotated[str | None, Query(max_length=100, description="wire agency, e.g. AFP")]
+EntityId = Annotated[str | None, Query(max_length=200, description="an entity id: articles mentioning it")]
+Visit = Annotated[
+    str | None, Query(max_length=40, description="your last visit (ISO 8601): count what is new since")
+]
+Format = Annotated[
+    Literal["json", "ndjson", "csv", "tsv"],
+    Query(description="json (one array, the default), ndjson, csv or tsv (streamed)"),
+]
 SearchText = Annotated[
     str, Query(max_length=MAX_QUERY_CHARS, description='words (ANDed), "phrases", OR, prefix*')
 ]
@@ -67,6 +75,7 @@ class Filters:
     language: str | None = None
     agency: str | None = None
     include_duplicates: bool = True
+    entity: str | None = None
 
     def article_filter(self) -> ArticleFilter:
         return ArticleFilter(
@@ -76,6 +85,7 @@ class Filters:
             language=self.language,
             agency=self.agency,
             include_duplicates=self.include_duplicates,
+            entity=self.entity,
         )
 
     def as_query(self) -> dict[str, str]:
@@ -86,6 +96,7 @@ class Filters:
             "source": self.source,
             "language": self.language,
             "agency": self.agency,
+            "entity": self.entity,
         }
         query = {k: v for k, v in values.items() if v}
         if not self.include_duplicates:
@@ -100,6 +111,7 @@ async def article_filters(
     language: Language = None,
     agency: Agency = None,
     include_duplicates: Annotated[bool, Query(description="false: originals only")] = True,
+    entity: EntityId = None,
 ) -> Filters:
     """FastAPI dependency: the article filters of the CLI (``--since --until --source --language
     --agency --no-duplicates``), checked."""
@@ -110,6 +122,7 @@ async def article_filters(
         language=blank_to_none(language),
         agency=blank_to_none(agency),
         include_duplicates=include_duplicates,
+        entity=blank_to_none(entity),
     )
     filters.article_filter()  # raises the 422 now, before any work
     return filters
