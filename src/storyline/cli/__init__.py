@@ -23,7 +23,7 @@ import click
 
 from storyline import __version__
 from storyline import settings as settings_mod
-from storyline.cli import admin, articles, digest, evaluate, facts, sources, stories, watch, web
+from storyline.cli import admin, articles, digest, evaluate, facts, migrate, sources, stories, watch, web
 from storyline.cli._common import Context, handle_errors, report_crash
 
 
@@ -69,7 +69,7 @@ for _command in [*articles.COMMANDS, *stories.COMMANDS, *evaluate.COMMANDS, *web
     cli.add_command(_command)
 for _command in [*digest.COMMANDS, *watch.COMMANDS, *admin.COMMANDS]:
     cli.add_command(_command)
-for _command in sources.COMMANDS:
+for _command in [*sources.COMMANDS, *migrate.COMMANDS]:
     cli.add_command(_command)
 
 

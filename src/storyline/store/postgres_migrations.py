@@ -277,6 +277,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("pg0003_facts", _FACTS),
     ("pg0004_watchlists_alerts", _WATCH),
     ("pg0005_sources", _SOURCES),
+    # how sure a quote's attribution is (understand/quotes_confidence.py); NULL: not assessed
+    ("pg0006_quotes_confidence", "ALTER TABLE quotes ADD COLUMN confidence double precision;"),
 ]
 
 _LEDGER_EXISTS = "SELECT to_regclass('migrations') IS NOT NULL"
