@@ -9,14 +9,16 @@ then usable only locally, as a browser form cannot send the bearer token.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from storyline.web import meaning
 from storyline.web.actions import MAX_COMPARE_CHARS
 from storyline.web.context import WebContext, get_context
+from storyline.web.meaning import meaning_index
 from storyline.web.pages import Render
 from storyline.web.params import MAX_QUERY_CHARS, PAGE_SIZE, Filters, Page, article_filters
 from storyline.web.security import compare_allowed
@@ -38,21 +40,27 @@ def search_page(
     view: Render,
     filters: Annotated[Filters, Depends(article_filters)],
     q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
+    mode: Annotated[Literal["words", "meaning", "both"], Query()] = "words",
     page: Page = 1,
 ) -> HTMLResponse:
-    """Full-text search with highlighted snippets and the article filters."""
+    """Search by words (highlighted snippets), by meaning across languages, or both, with the
+    article filters."""
     hits = []
     if q.strip():
-        found = ctx.store.search(
-            q, filters.article_filter(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-        )
-        hits = found
+        offset = (page - 1) * PAGE_SIZE
+        wanted = filters.article_filter()
+        index = meaning_index(ctx) if mode != "words" else None
+        if index is None:
+            hits = ctx.store.search(q, wanted, limit=PAGE_SIZE + 1, offset=offset)
+        else:
+            hits = meaning.search(index, ctx.store, q, wanted, mode=mode, limit=PAGE_SIZE + 1, offset=offset)
     story_ids = ctx.store.story_ids_of([h.article.id for h in hits[:PAGE_SIZE]]) if hits else {}
     return view.render(
         request,
         "search.html",
         title=f"Search: {q}" if q.strip() else "Search",
         q=q,
+        mode=mode,
         hits=hits[:PAGE_SIZE],
         story_ids=story_ids,
         filters=filters,
