@@ -12,6 +12,7 @@ from storyline.cli._common import OUT, Context, emit_json, handle_errors, listin
 from storyline.model import Article, Entity, Quote
 from storyline.shapes import article_facts_json, entity_json, quote_json
 from storyline.store import ArticleFacts, StoryReader
+from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 
 _MAX = 10_000
 
@@ -122,7 +123,9 @@ def entities(obj: Context, kind: str | None, as_json: bool, limit: int, offset: 
 def entity(obj: Context, name: str, limit: int, as_json: bool) -> None:
     """One entity (by id, name or alias) and its quotes over time: who said what."""
     found = find_entity(obj.store, name)
-    quotes = obj.store.list_quotes(speaker_entity_id=found.id, limit=limit)
+    quotes = obj.store.list_quotes(
+        speaker_entity_id=found.id, limit=limit, min_confidence=DEFAULT_MIN_CONFIDENCE
+    )
     names = {found.id: found}
     if as_json:
         emit_json({**entity_json(found), "quotes": _quotes_json(quotes, names)})
@@ -136,20 +139,28 @@ def entity(obj: Context, name: str, limit: int, as_json: bool) -> None:
 
 
 def _speaker_quotes(
-    store: StoryReader, speaker: str, story_id: str | None, limit: int, offset: int
+    store: StoryReader, speaker: str, story_id: str | None, limit: int, offset: int, least: float | None
 ) -> list[Quote]:
     """Quotes of the entities named ``speaker`` (name or alias), else those whose speaker text has it."""
     matched = store.find_entities(speaker, limit=20)
     if not matched:
-        return store.list_quotes(speaker=speaker, story_id=story_id, limit=limit, offset=offset)
+        return store.list_quotes(
+            speaker=speaker, story_id=story_id, limit=limit, offset=offset, min_confidence=least
+        )
     if len(matched) == 1:
         return store.list_quotes(
-            speaker_entity_id=matched[0].id, story_id=story_id, limit=limit, offset=offset
+            speaker_entity_id=matched[0].id,
+            story_id=story_id,
+            limit=limit,
+            offset=offset,
+            min_confidence=least,
         )
     gathered = [
         q
         for e in matched
-        for q in store.list_quotes(speaker_entity_id=e.id, story_id=story_id, limit=limit + offset)
+        for q in store.list_quotes(
+            speaker_entity_id=e.id, story_id=story_id, limit=limit + offset, min_confidence=least
+        )
     ]
     dates: dict[str, datetime | None] = {}
     for q in gathered:
@@ -170,17 +181,31 @@ def _speaker_quotes(
 @click.command()
 @click.option("--speaker", help="an entity's name or alias, else part of the speaker's text")
 @click.option("--story", "story_id", help="quotes of this story's articles only")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=f"every quote, also those under the confidence shown by default ({DEFAULT_MIN_CONFIDENCE})",
+)
 @listing_options
 @click.pass_obj
 @handle_errors
 def quotes(
-    obj: Context, speaker: str | None, story_id: str | None, as_json: bool, limit: int, offset: int
+    obj: Context,
+    speaker: str | None,
+    story_id: str | None,
+    show_all: bool,
+    as_json: bool,
+    limit: int,
+    offset: int,
 ) -> None:
-    """Who said what, in reporting order; filter by speaker or story."""
+    """Who said what, in reporting order; filter by speaker or story. Only confident attributions
+    are shown unless ``--all`` is given (a wrong "X said" is worse than a missing one)."""
+    least = None if show_all else DEFAULT_MIN_CONFIDENCE
     if speaker:
-        rows = _speaker_quotes(obj.store, speaker, story_id, limit, offset)
+        rows = _speaker_quotes(obj.store, speaker, story_id, limit, offset, least)
     else:
-        rows = obj.store.list_quotes(story_id=story_id, limit=limit, offset=offset)
+        rows = obj.store.list_quotes(story_id=story_id, limit=limit, offset=offset, min_confidence=least)
     names = entities_by_id(obj.store, [q.speaker_entity_id for q in rows])
     if as_json:
         emit_json(_quotes_json(rows, names))

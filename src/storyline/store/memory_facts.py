@@ -79,6 +79,7 @@ class MemoryFactStore:
         article_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        min_confidence: float | None = None,
     ) -> list[Quote]:
         """Quotes in reporting order (undated articles last), filtered as asked."""
         with self._lock:
@@ -90,6 +91,7 @@ class MemoryFactStore:
                 and (speaker is None or speaker.casefold() in (q.speaker or "").casefold())
                 and (story_id is None or self._members.get(q.article_id) == story_id)
                 and (article_id is None or q.article_id == article_id)
+                and (min_confidence is None or (q.confidence is not None and q.confidence >= min_confidence))
             ]
             found.sort(key=self._reporting_order)
         return found[offset : offset + limit]

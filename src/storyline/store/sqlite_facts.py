@@ -27,7 +27,7 @@ INSERT_MENTION = (
 )
 INSERT_QUOTE = (
     "INSERT OR IGNORE INTO quotes (article_id, start, end, text, kind, cue, speaker, speaker_entity_id,"
-    " speaker_start, speaker_end, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " speaker_start, speaker_end, language, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_TIME = (
     "INSERT OR IGNORE INTO time_mentions (article_id, start, end, text, type, value, anchor, is_event)"
@@ -42,7 +42,7 @@ _ENTITY_COLUMNS = (
 )
 _QUOTE_COLUMNS = (
     "q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,"
-    " q.speaker_start, q.speaker_end, q.language"
+    " q.speaker_start, q.speaker_end, q.language, q.confidence"
 )
 
 
@@ -56,7 +56,7 @@ def write_facts(writer: sqlite3.Connection, batch: Batch) -> None:
         INSERT_QUOTE,
         [
             (q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,
-             q.speaker_start, q.speaker_end, q.language)
+             q.speaker_start, q.speaker_end, q.language, q.confidence)
             for q in batch.quotes
         ],
     )  # fmt: skip
@@ -92,6 +92,7 @@ def _row_quote(row: Sequence[Any]) -> Quote:
     return Quote(
         article_id=row[0], start=row[1], end=row[2], text=row[3], kind=cast(Any, row[4]), cue=row[5],
         speaker=row[6], speaker_entity_id=row[7], speaker_start=row[8], speaker_end=row[9], language=row[10],
+        confidence=row[11],
     )  # fmt: skip
 
 
@@ -135,10 +136,14 @@ def list_quotes(
     article_id: str | None,
     limit: int,
     offset: int,
+    min_confidence: float | None = None,
 ) -> list[Quote]:
     """Quotes, oldest reporting first (undated articles last), filtered as asked."""
     clauses: list[str] = []
     params: list[Any] = []
+    if min_confidence is not None:  # NULL (not assessed) never passes a threshold
+        clauses.append("q.confidence >= ?")
+        params.append(min_confidence)
     if speaker_entity_id is not None:
         clauses.append("q.speaker_entity_id = ?")
         params.append(speaker_entity_id)
@@ -219,11 +224,12 @@ class SqliteFactReads:
         article_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        min_confidence: float | None = None,
     ) -> list[Quote]:
         """Quotes in reporting order, by speaker entity, speaker text, story or article."""
         return list_quotes(
             self._reader(), speaker_entity_id=speaker_entity_id, speaker=speaker, story_id=story_id,
-            article_id=article_id, limit=limit, offset=offset,
+            article_id=article_id, limit=limit, offset=offset, min_confidence=min_confidence,
         )  # fmt: skip
 
     def article_facts(self, article_id: str) -> ArticleFacts:

@@ -15,6 +15,9 @@ How:
    quoted passage is ``direct``, one that contains a quoted fragment ``mixed``, else ``indirect``.
    A quote interrupted by its cue (``“A,” he said. “B.”``) gives one quote.
 4. Speakers are resolved by ``quotes_speakers`` (pronouns and descriptions to earlier names).
+5. Precision first (``quotes_confidence``): fragments (scare quotes) are dropped, a speaker that is
+   not a person, organisation or group (an unresolved pronoun, a topic phrase) is dropped from its
+   quote, and every quote gets a ``confidence``.
 
 Offsets: a direct quote runs from its first to its last quoted character, without the marks (and
 its ``text`` joins the parts of a quote interrupted by its cue or running over paragraphs); a mixed
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from storyline.model import Mention, Quote
 from storyline.understand.nlp import Analysis, EntitySpan, Parsed, analyse, split_sentences
+from storyline.understand.quotes_confidence import check_speaker, is_fragment, quote_confidence
 from storyline.understand.quotes_marks import Quoted, find_quoted
 from storyline.understand.quotes_parse import Candidate, parse_candidates, speaker_at
 from storyline.understand.quotes_plain import plain_candidates
@@ -122,6 +126,7 @@ def _attributions(
     analysis: Analysis,
 ) -> list[Attribution]:
     earlier = person_aliases(text, [Named(e.start, e.end, e.text, e.label) for e in analysis.entities])
+    named = [(n.start, n.end, n.label) for n in earlier]
     out: list[Attribution] = []
     for cand in sorted(cands, key=lambda c: (c.cue[0], c.start)):
         kind = kind_of(cand, quoted)
@@ -138,16 +143,25 @@ def _attributions(
             cue=text[cand.cue[0] : cand.cue[1]],
             language=lang,
         )
+        if is_fragment(text, quote, cand.cue[0]):  # scare quotes, words quoted under a clause
+            continue
         mentions: tuple[Mention, ...] = ()
+        status: str | None = None
         if cand.speaker is not None:
             res = resolve_speaker(text, cand.speaker, lang, earlier)
-            label = "SPEAKER_GROUP" if res.text.lower() in {"they", "ils", "elles"} else "SPEAKER"
-            earlier.append(Named(res.start, res.end, res.text, label))
-            quote = replace(quote, speaker=res.text, speaker_start=res.start, speaker_end=res.end)
-            spans = [res.written, (res.start, res.end)] if res.written else [(res.start, res.end)]
-            mentions = tuple(
-                Mention(article_id, s, e, text[s:e], "SPEAKER") for s, e in spans if s is not None
-            )
+            check = check_speaker(res.text, res.start, res.end, named)
+            if check.status == "refused":
+                LOGGER.debug("quotes: speaker %r refused: %s", res.text, check.reason)
+            else:
+                status = check.status
+                label = "SPEAKER_GROUP" if res.text.lower() in {"they", "ils", "elles"} else "SPEAKER"
+                earlier.append(Named(res.start, res.end, res.text, label))
+                quote = replace(quote, speaker=res.text, speaker_start=res.start, speaker_end=res.end)
+                spans = [res.written, (res.start, res.end)] if res.written else [(res.start, res.end)]
+                mentions = tuple(
+                    Mention(article_id, s, e, text[s:e], "SPEAKER") for s, e in spans if s is not None
+                )
+        quote = replace(quote, confidence=quote_confidence(quote, status))
         out.append(Attribution(quote, mentions))
     out.sort(key=lambda a: (a.quote.start, a.quote.end))
     return out

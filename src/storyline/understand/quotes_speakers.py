@@ -8,6 +8,8 @@
 - A short definite description (``the official``, ``the Norwegian``, ``le ministre``) resolves to
   the nearest earlier speaker sharing its head word (``a senior US official``), else, when its
   head is a role or a nationality (capitalised, or in ``ROLES``), to the nearest earlier person.
+- A relative word (``who``, ``which``, ``that``) resolves to the named mention it follows
+  (``Smith, who said``); left unresolved, ``quotes_confidence`` refuses it as a speaker.
 - Anything else (``a senior US official``, ``a European diplomat``) is kept as written.
 
 The result keeps both spans: the mention as written and, when resolved, the antecedent mention.
@@ -121,6 +123,7 @@ _PERSON = frozenset({"PERSON", "PER"})
 _GROUP = frozenset({"ORG", "NORP", "GPE"})
 _NOT_PERSON = frozenset({"ORG", "GPE", "FAC", "LOC", "PRODUCT"})
 _WORD = re.compile(r"[\w’'-]+")
+_RELATIVES = frozenset({"who", "which", "that", "qui", "der", "die", "quien", "que", "chi", "wie"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +192,11 @@ def resolve_speaker(
     lower = [w.lower() for w in words]
     gender = PRONOUNS.get(lang, PRONOUNS["en"]).get(lower[0]) if len(words) == 1 else None
     target: Named | None = None
-    if gender in {"m", "f", "s"}:
+    if len(words) == 1 and lower[0] in _RELATIVES:
+        target = _before(earlier, start, _PERSON | _GROUP)
+        gap = text[target.end : start] if target is not None else "!"
+        target = target if gap.strip(" ,\n") == "" and len(gap) <= 3 else None
+    elif gender in {"m", "f", "s"}:
         target = _before(earlier, start, _PERSON)
     elif gender == "p":
         target = _before(earlier, start, _GROUP | {"SPEAKER_GROUP"})

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from storyline.model import Quote
 from storyline.shapes import entity_json, quote_json
 from storyline.store import StoryReader
+from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
 from storyline.web.params import Limit, Offset, blank_to_none
 
@@ -61,7 +62,9 @@ def get_entity(ctx: Ctx, entity_id: str) -> JSONResponse:
     entity = ctx.store.get_entity(entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity {entity_id!r}; list ids at /api/v1/entities")
-    quotes = ctx.store.list_quotes(speaker_entity_id=entity.id, limit=DETAIL_QUOTES)
+    quotes = ctx.store.list_quotes(
+        speaker_entity_id=entity.id, limit=DETAIL_QUOTES, min_confidence=DEFAULT_MIN_CONFIDENCE
+    )
     return JSONResponse({**entity_json(entity), "quotes": quotes_json(ctx.store, quotes)})
 
 
@@ -74,9 +77,17 @@ def list_quotes(
     article_id: Text = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    confidence: Annotated[
+        float,
+        Query(
+            ge=0.0, le=1.0, description="least confidence shown; 0 shows every quote, also unassessed ones"
+        ),
+    ] = DEFAULT_MIN_CONFIDENCE,
 ) -> JSONResponse:
-    """Quotes filtered by speaker entity, speaker text, story or article (all optional, combined)."""
+    """Quotes filtered by speaker entity, speaker text, story or article (all optional, combined);
+    only confident attributions unless ``confidence`` is lowered (0: all)."""
     quotes = ctx.store.list_quotes(
+        min_confidence=confidence or None,
         speaker_entity_id=blank_to_none(speaker_entity_id),
         speaker=blank_to_none(speaker),
         story_id=blank_to_none(story_id),

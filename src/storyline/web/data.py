@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from storyline.model import Article, Entity, Mention, Quote, Story, StoryEvent, Storyline
 from storyline.store import ArticleFacts, StoryReader
+from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 from storyline.web.charts import make_bins
 
 LOGGER = logging.getLogger(__name__)
@@ -244,7 +245,7 @@ def story_speakers(store: StoryReader, story_id: str, *, limit: int = 300) -> li
     """The story's quotes grouped by speaker (one group per entity, else per speaker text), the most
     quoted first; quotes with no speaker are left out."""
     groups: dict[str, list[Quote]] = {}
-    for quote in store.list_quotes(story_id=story_id, limit=limit):
+    for quote in store.list_quotes(story_id=story_id, limit=limit, min_confidence=DEFAULT_MIN_CONFIDENCE):
         if quote.speaker_entity_id:
             groups.setdefault("e:" + quote.speaker_entity_id, []).append(quote)
         elif quote.speaker and quote.speaker.strip():

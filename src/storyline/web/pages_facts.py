@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
 from storyline.web.pages import Render
 from storyline.web.params import PAGE_SIZE, Page, blank_to_none
@@ -50,12 +51,21 @@ def entities_page(
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(request: Request, ctx: Ctx, view: Render, entity_id: str) -> HTMLResponse:
-    """One entity: its names in every language and what it said, in reporting order."""
+def entity_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    entity_id: str,
+    confidence: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MIN_CONFIDENCE,
+) -> HTMLResponse:
+    """One entity: its names in every language and what it said, in reporting order (confident
+    attributions only unless ``?confidence=`` is lowered; 0 shows all)."""
     entity = ctx.store.get_entity(entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
-    quotes = ctx.store.list_quotes(speaker_entity_id=entity.id, limit=ENTITY_QUOTES)
+    quotes = ctx.store.list_quotes(
+        speaker_entity_id=entity.id, limit=ENTITY_QUOTES, min_confidence=confidence or None
+    )
     articles = {q.article_id: ctx.store.get_article(q.article_id) for q in quotes}
     return view.render(
         request, "entity.html", title=entity.name, entity=entity, quotes=quotes, articles=articles
