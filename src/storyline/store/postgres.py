@@ -32,6 +32,7 @@ from storyline.store import ArticleFilter, SearchHit
 from storyline.store import postgres_facts as facts
 from storyline.store import postgres_read as read
 from storyline.store import postgres_stories as stories
+from storyline.store.postgres_activity import PostgresActivityReads
 from storyline.store.postgres_lock import redact
 from storyline.store.postgres_migrations import applied_migrations, apply_migrations, require_current
 from storyline.store.postgres_read import Conn
@@ -72,7 +73,11 @@ class StoreAbsent(StoreError):
 
 
 class PostgresStore(
-    stories.PostgresStoryReads, facts.PostgresFactReads, PostgresWatchStore, PostgresSourceStore
+    PostgresActivityReads,
+    stories.PostgresStoryReads,
+    facts.PostgresFactReads,
+    PostgresWatchStore,
+    PostgresSourceStore,
 ):
     """The PostgreSQL store: ``Store`` (writer and reader), ``WatchStore`` and ``SourceStore``.
 

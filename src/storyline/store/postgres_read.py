@@ -174,6 +174,11 @@ def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
             params.append(value)
     if not filters.include_duplicates:
         clauses.append("a.duplicate_of IS NULL")
+    if filters.entity is not None:
+        clauses.append(
+            "EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = %s)"
+        )
+        params.append(filters.entity)
     return clauses, params
 
 
