@@ -168,3 +168,16 @@ def test_word_search_total(client: TestClient) -> None:
     response = client.get("/api/v1/search?q=surge&limit=2")
     assert response.headers["x-total-count"] == "3"
     assert len(response.json()) == 2 and 'rel="next"' in response.headers["link"]
+
+
+def test_front_page_order_and_visit_marker(client: TestClient) -> None:
+    html = client.get("/").text
+    assert html.index("Surge story") < html.index("Steady story") < html.index("Old story")
+    assert "4 in the last 24 hours" in html and "AFP" in html and "dpa" in html
+    by_size = client.get("/?sort=size").text
+    assert by_size.index("Old story") < by_size.index("Surge story")
+    visit = (NOW - timedelta(hours=4)).isoformat()
+    marked = client.get("/", params={"visit": visit}).text
+    assert "<strong>2</strong> new since your last visit" in marked
+    assert "new since your last visit" not in html
+    assert 'class="mark-visit" href="/?visit=2021-03-10T12%3A00%3A00%2B00%3A00"' in html

@@ -84,10 +84,11 @@ def list_stories(
     """Stories (not merged away). ``sort=size`` (the default): every story by size, then last seen.
     ``sort=now`` (the front page's order): stories with articles in the 7 days before the store's
     latest article, by their recent velocity against their own past and their number of outlets
-    (``n_last_24h``, ``n_last_7d``, ``score``). ``since``/``until`` keep stories active in that
-    period; ``language``/``source`` keep stories with an article in that language or from that outlet
-    or agency; ``entity`` stories whose articles mention it. ``visit`` (a time) adds ``n_new``:
-    articles published since. ``sources``, ``agencies``, ``languages``: those of all its articles."""
+    (``n_last_24h``, ``n_last_7d``, ``score``), then the quiet ones by size. ``since``/``until`` keep
+    stories active in that period; ``language``/``source`` keep stories with an article in that
+    language or from that outlet or agency; ``entity`` stories whose articles mention it. ``visit``
+    (a time) adds ``n_new``: articles published since. ``sources``, ``agencies``, ``languages``:
+    those of all its articles."""
     query = StoryQuery(
         language=blank_to_none(language),
         source=blank_to_none(source),

@@ -10,7 +10,7 @@ ranked by
 
 so volume counts, a story that merely continues at its usual pace sinks below one that is surging
 against its own past, and a story many outlets and agencies carry rises above one outlet's series.
-Stories with nothing in the week are left out of this order (``sort=size`` lists every story).
+Stories with nothing in the week follow, largest first (as ``sort=size`` lists every story).
 """
 
 from __future__ import annotations
@@ -78,14 +78,22 @@ def _matches(activity: StoryActivity, query: StoryQuery) -> bool:
 
 
 def rank_now(store: StoryReader, query: StoryQuery, *, limit: int, offset: int) -> list[Listed]:
-    """Stories active in the week before the store's latest article, best "now" score first."""
+    """Stories active in the week before the store's latest article, best "now" score first, then
+    the others, largest first."""
     now = store.latest_published()
     if now is None:
         return []
     found = [a for a in store.story_activity(since=now - WEEK, recent=now - DAY) if _matches(a, query)]
     scored = sorted(((score(a, now), a) for a in found), key=lambda p: (-p[0], p[1].story.id))
     page = scored[offset : offset + limit]
-    return fill([a.story for _, a in page], store, {a.story.id: (s, a) for s, a in page})
+    listed = fill([a.story for _, a in page], store, {a.story.id: (s, a) for s, a in page})
+    if len(page) < limit:  # then the quiet stories, largest first
+        recent = {a.story.id for _, a in scored}
+        skip = max(offset - len(scored), 0)
+        rest = find_stories(store, query, limit=skip + limit - len(page) + len(recent), offset=0)
+        quiet = [s for s in rest if s.id not in recent][skip : skip + limit - len(page)]
+        listed += fill(quiet, store)
+    return listed
 
 
 def fill(

@@ -16,13 +16,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from storyline.web import charts
+from storyline.web import charts, now
 from storyline.web.context import WebContext, get_context
 from storyline.web.data import (
     MAX_TIMELINE_ARTICLES,
     StoryQuery,
     facts_view,
-    find_stories,
     fold_copies,
     marked_paragraphs,
     neighbours,
@@ -39,6 +38,7 @@ from storyline.web.params import (
     Since,
     Source,
     Until,
+    Visit,
     article_filters,
     blank_to_none,
     parse_when,
@@ -74,9 +74,12 @@ def stories_page(
     source: Source = None,
     since: Since = None,
     until: Until = None,
+    visit: Visit = None,
+    sort: Annotated[Literal["now", "size"], Query()] = "now",
     page: Page = 1,
 ) -> HTMLResponse:
-    """Live stories, most active first, each with its articles-per-day sparkline."""
+    """Live stories, what is happening now first (``sort=size``: largest first), each with its
+    articles-per-day sparkline; ``visit`` (kept in the links, no cookie) marks what is new since."""
     form = {"language": blank_to_none(language), "source": blank_to_none(source)}
     form |= {"since": blank_to_none(since), "until": blank_to_none(until)}
     query = StoryQuery(
@@ -85,18 +88,19 @@ def stories_page(
         since=parse_when("since", since),
         until=parse_when("until", until),
     )
-    rows = find_stories(ctx.store, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
+    mark = parse_when("visit", visit)
+    rows = now.list_stories(ctx.store, query, sort=sort, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    has_next, rows = len(rows) > PAGE_SIZE, now.mark_new(ctx.store, rows[:PAGE_SIZE], mark)
     items = []
-    for story in rows:
-        counts = ctx.activity.daily(ctx.store, story)
-        label = (
-            f"{sum(counts)} dated articles in the story's last {len(counts)} days, per day: {list(counts)}"
-        )
-        items.append((story, charts.sparkline(counts, label=label)))
+    for listed in rows:
+        counts = ctx.activity.daily(ctx.store, listed.story)
+        label = f"{sum(counts)} dated articles in the story's last {len(counts)} days"
+        items.append((listed, charts.sparkline(counts, label=label)))
     latest = []
-    if not rows and page == 1 and not any(form.values()):
+    if not rows and page == 1 and not any(form.values()) and sort == "size":
         latest = ctx.store.list_articles(limit=PAGE_SIZE)  # no stories yet: show what exists
+    newest = ctx.store.latest_published()
+    keep = {k: v for k, v in form.items() if v} | ({"sort": sort} if sort != "now" else {})
     return view.render(
         request,
         "stories.html",
@@ -104,6 +108,12 @@ def stories_page(
         items=items,
         latest=latest,
         form=form,
+        sort=sort,
+        visit=mark,
+        pager_query=keep | ({"visit": blank_to_none(visit) or ""} if mark else {}),
+        mark_href=with_query("/", keep | {"visit": newest.isoformat() if newest else None}),
+        size_href=with_query("/", {**keep, "sort": "size"}),
+        now_href=with_query("/", {k: v for k, v in keep.items() if k != "sort"}),
         page=page,
         has_next=has_next,
     )
