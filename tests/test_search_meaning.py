@@ -101,3 +101,16 @@ def test_the_index_reloads_when_the_store_changes(store: SqliteStore, tmp_path: 
     index = MeaningIndex(store, "use.v1", version=store.version)
     assert len(index.nearest("tulips", 100)) == 6
     assert index.nearest("   ") == []
+
+
+def test_cli_search_by_meaning(store: SqliteStore) -> None:
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+
+    args = ["-q", "--db", str(store.path), "search", "retrait des troupes", "--limit", "3", "--json"]
+    words = CliRunner().invoke(cli, args)
+    meaning = CliRunner().invoke(cli, [*args, "--meaning"])
+    assert words.exit_code == 0 and meaning.exit_code == 0, meaning.output
+    assert {h["language"] for h in json.loads(words.output)} <= {"fr"}
+    assert {h["language"] for h in json.loads(meaning.output)} == {"en", "de", "fr"}

@@ -165,6 +165,7 @@ def filter_options(fn: F) -> F:
     fn = click.option("--source", help="outlet, e.g. afp.com")(fn)
     fn = click.option("--language", help="ISO 639-1 code, e.g. en")(fn)
     fn = click.option("--agency", help="wire agency, e.g. AFP")(fn)
+    fn = click.option("--entity", help="an entity id: articles that mention it")(fn)
     return click.option("--no-duplicates", is_flag=True, help="hide near-copies")(fn)
 
 
@@ -176,4 +177,5 @@ def filters_from(kw: dict[str, Any]) -> ArticleFilter:
         language=kw.pop("language"),
         agency=kw.pop("agency"),
         include_duplicates=not kw.pop("no_duplicates"),
+        entity=kw.pop("entity", None),
     )

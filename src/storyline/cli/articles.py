@@ -123,19 +123,40 @@ def show(obj: Context, article_id: str, as_json: bool) -> None:
 
 @click.command()
 @click.argument("query")
+@click.option("--meaning", "by_meaning", is_flag=True, help="nearest articles by meaning, in any language")
+@click.option("--both", "by_both", is_flag=True, help="words and meaning merged (reciprocal rank fusion)")
 @filter_options
 @listing_options
 @click.pass_obj
 @handle_errors
-def search(obj: Context, /, query: str, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
-    """Full-text search (ranked, with snippets). Words are ANDed; use "quotes" for phrases, OR, prefix*."""
-    hits = obj.store.search(query, filters_from(kw), limit=limit, offset=offset)
+def search(
+    obj: Context,
+    /,
+    query: str,
+    by_meaning: bool,
+    by_both: bool,
+    as_json: bool,
+    limit: int,
+    offset: int,
+    **kw: Any,
+) -> None:
+    """Search (ranked, with snippets). Words are ANDed; use "quotes" for phrases, OR, prefix*.
+    --meaning finds the articles closest in meaning, across languages (the stored vectors)."""
+    filters = filters_from(kw)
+    if by_meaning or by_both:
+        from storyline.web import meaning
+
+        index = meaning.MeaningIndex(obj.store, obj.settings.embedder)
+        mode = "both" if by_both else "meaning"
+        hits = meaning.search(index, obj.store, query, filters, mode=mode, limit=limit, offset=offset)
+    else:
+        hits = obj.store.search(query, filters, limit=limit, offset=offset)
     if as_json:
         emit_json([search_hit_json(h) for h in hits])
         return
-    table = make_table("id", "title", "snippet")
+    table = make_table("id", "lang", "title", "snippet")
     for h in hits:
-        table.add_row(h.article.id, h.article.title, h.snippet)
+        table.add_row(h.article.id, h.article.language or "", h.article.title, h.snippet)
     OUT.print(table)
 
 
