@@ -139,8 +139,11 @@ def test_floors_on_a_fixed_part_of_polnear() -> None:
     assert result["speaker_accuracy"] >= FLOORS["speaker_accuracy"]
 
 
-# measured 0.782 / 0.535 / 0.888 on these 60 articles (cue table threshold 0.25)
-FLOORS = {"f1_overlap": 0.77, "f1_exact": 0.52, "speaker_accuracy": 0.87}
+# measured 0.782 / 0.535 / 0.888 on these 60 articles (cue table threshold 0.25); 0.766 / 0.521 /
+# 0.791 since issue 16 (precision first): fragments are dropped and pronoun, relative-word and
+# document speakers ("who", "it", "the statement") are refused, which PolNeAR counts as sources;
+# overlap precision rose 0.83 -> 0.87 on the whole file
+FLOORS = {"f1_overlap": 0.755, "f1_exact": 0.51, "speaker_accuracy": 0.78}
 
 
 @needs_en
