@@ -20,6 +20,7 @@ process. Every node needs the same storyline, models and Python packages as the 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import uuid
@@ -153,14 +154,25 @@ _POOLS: dict[Settings, ActorPool] = {}
 
 
 def pool_for(settings: Settings) -> ActorPool:
-    """The prepare actors for ``settings`` (started on first use, kept for later runs)."""
+    """The prepare actors for ``settings`` (started on first use, kept for later runs).
+
+    One pool per process: the actors hold the cluster's CPUs, so a run with other settings ends
+    the old pool before it starts its own (the store the driver writes to does not count)."""
     connect(settings)
-    pool = _POOLS.get(settings)
+    key = dataclasses.replace(settings, db="", store_url="")
+    pool = _POOLS.get(key)
     if pool is None:
+        close_pools()
         cpus: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
         n = settings.ray_actors or max(1, int(cpus.get("CPU", 1)))
+        if n > cpus.get("CPU", 0):
+            LOGGER.warning(
+                "ray: %d prepare actors asked for, the cluster has %s CPUs: the others wait for one",
+                n,
+                cpus.get("CPU"),
+            )
         LOGGER.info("ray: starting %d prepare actors", n)
-        pool = _POOLS[settings] = ActorPool(settings, n)
+        pool = _POOLS[key] = ActorPool(settings, n)
     return pool
 
 
