@@ -1,6 +1,8 @@
 """`make bench`: run the benchmarks, print a table, merge figures into benchmarks/results.json.
 
-Usage: python benchmarks/run.py [NAME ...] [--quick]
+Usage: python benchmarks/run.py [NAME ...] [--quick] [--workers 1,2,4,8,15] [--store-url postgresql://...]
+(``--workers`` and ``--store-url`` are for ``scaleout``: fork-pool sizes and Ray actor counts, and an
+empty PostgreSQL database to run it on as well.)
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_assign import bench_assign
 from benchmarks.bench_digest import bench_digest
 from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_scaleout import bench_scaleout
 from benchmarks.bench_soak import bench_soak
 from benchmarks.bench_understand import bench_understand
 from benchmarks.bench_web import bench_web
@@ -30,7 +33,22 @@ def _peak_rss_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
+def _option(argv: list[str], name: str) -> str | None:
+    """The value after ``name`` in ``argv`` (both removed), or None."""
+    if name not in argv:
+        return None
+    at = argv.index(name)
+    if at + 1 >= len(argv):
+        raise SystemExit(f"{name} needs a value")
+    value = argv[at + 1]
+    del argv[at : at + 2]
+    return value
+
+
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    workers = [int(w) for w in (_option(argv, "--workers") or "2").split(",")]
+    store_url = _option(argv, "--store-url") or ""
     quick = "--quick" in argv
     names = [a for a in argv if not a.startswith("-")]
     benches: dict[str, Callable[[], dict[str, float]]] = {
@@ -46,6 +64,7 @@ def main(argv: list[str]) -> int:
         "soak": (lambda: bench_soak(sizes={"1k": 1_000, "10k": 10_000}, n_stories=20))
         if quick
         else bench_soak,
+        "scaleout": lambda: bench_scaleout(n=120 if quick else 300, workers=workers, store_url=store_url),
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name, bench in benches.items():

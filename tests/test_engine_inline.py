@@ -112,3 +112,23 @@ def test_a_repeated_id_in_one_run_is_analysed_once(
     got = list(engine.prepared(raws, SETTINGS, known=lambda ids: set()))
     assert len(analysed) == 2 and len(set(analysed)) == 2
     assert [isinstance(g, Prepared) and g.known for g in got] == [False, False, True]
+
+
+def test_engine_ray_without_ray_installed_is_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from click.testing import CliRunner
+
+    import storyline.engine
+    from storyline.cli import cli
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray fails as when it is not installed
+    monkeypatch.delitem(sys.modules, "storyline.engine.ray", raising=False)
+    monkeypatch.delattr(storyline.engine, "ray", raising=False)
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "t.db"), "--engine", "ray", "ingest", str(AFP_SEED)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "engine ray needs Ray" in result.output and "storyline[scale]" in result.output
