@@ -180,3 +180,24 @@ def test_feed_files_are_sniffed_in_a_directory(tmp_path: Path) -> None:
         f"{tmp_path}/wire.xml#urn:wire:1",
         f"{tmp_path}/wire.xml#urn:wire:2",
     ]
+
+
+def test_plain_and_fragment_descriptions_become_articles() -> None:
+    """Feeds whose entries carry plain text, or an HTML fragment, in the description: both are
+    articles (trafilatura refused a bare fragment as an empty page, so such feeds stored nothing)."""
+    from storyline.extract import extract_article
+
+    body = "BRUSSELS (AFP) - NATO defence ministers met on Wednesday to discuss the Afghan mission. " * 4
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        f"<item><title>Plain</title><link>https://w.example/1</link><description>{body}</description></item>"
+        "<item><title>Fragment</title><link>https://w.example/2</link>"
+        f"<description>&lt;p&gt;{body}&lt;/p&gt;&lt;p&gt;{body}&lt;/p&gt;</description></item>"
+        "</channel></rss>"
+    ).encode()
+    items = list(iter_feed(feed, "wire.xml", Settings()))
+    assert [i.url for i in items if isinstance(i, RawDoc)] == ["https://w.example/1", "https://w.example/2"]
+    for item in items:
+        assert isinstance(item, RawDoc)
+        article = extract_article(item, Settings())
+        assert "defence ministers" in article.text

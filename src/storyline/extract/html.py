@@ -15,6 +15,7 @@ the page read again with the full cascade, so short or unusual pages keep trafil
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -41,12 +42,17 @@ _DATE_PARAMS: dict[str, Any] = {
 }
 
 
+_DOCUMENT = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!doctype|<html|<head|<body)", re.I | re.S)
+
+
 def parse_html(html: str, url: str | None, title_hint: str = "") -> Draft:
     """Main text, title, canonical URL, site name and date of an HTML page.
 
     Raises ``Rejected("extract", "no_text")`` when trafilatura finds no main text and
     ``Rejected("extract", "extractor_failed")`` when it fails.
     """
+    if not _DOCUMENT.match(html):  # a fragment (a feed entry's content): trafilatura wants a page
+        html = f"<html><body><article>{html}</article></body></html>"
     document = _run_trafilatura(html, url, fast=True)
     if len(_field(document, "text") or "") < RETRY_BELOW_CHARS:
         fuller = _run_trafilatura(html, url, fast=False)
