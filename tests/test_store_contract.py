@@ -1,4 +1,5 @@
-"""One contract suite over every store: ``MemoryStore``, ``SqliteStore`` and ``PostgresStore`` behave the same."""
+"""One contract suite over every store: ``MemoryStore``, ``SqliteStore`` and ``PostgresStore``
+behave the same."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Followed sources behave the same in ``MemoryStore``, ``SqliteStore`` and ``PostgresStore`` (contract suite)."""
+"""Followed sources behave the same in ``MemoryStore``, ``SqliteStore`` and ``PostgresStore``
+(contract suite)."""
 
 from __future__ import annotations
 

@@ -29,9 +29,7 @@ from storyline.cli._common import Context, handle_errors, report_crash
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="storyline")
-@click.option(
-    "--db", envvar="STORYLINE_DB", help="SQLite store (default ./storyline.db) or postgresql://..."
-)
+@click.option("--db", envvar="STORYLINE_DB", help="SQLite store (default ./storyline.db) or postgresql://...")
 @click.option("--config", type=click.Path(path_type=Path), help="settings file (default ./storyline.toml)")
 @click.option(
     "--engine",
