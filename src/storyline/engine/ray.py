@@ -41,6 +41,8 @@ LOGGER = logging.getLogger(__name__)
 
 MAX_TRIES = 3
 ACTOR_PREFIX = "storyline-prepare-"
+COST = {"light": 0.05, "heavy": 1.0}
+"""Rough cost of a job of each stage, to balance the actors (extraction is about 1/20 of the rest)."""
 
 
 class PrepareActor:
@@ -78,7 +80,7 @@ class ActorPool:
         self.remote: Any = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(PrepareActor)
         self.generation = [0] * n
         self.actors: list[Any] = [self._start(slot) for slot in range(n)]
-        self.load = [0] * n
+        self.pending: list[dict[Any, float]] = [{} for _ in range(n)]
 
     def _start(self, slot: int) -> Any:
         name = f"{ACTOR_PREFIX}{self.token}-{slot}.{self.generation[slot]}"
@@ -87,13 +89,23 @@ class ActorPool:
     def submit(self, stage: str, *args: Any) -> _Task:
         return _Task(self, stage, args)
 
-    def pick(self) -> tuple[int, Any]:
-        slot = min(range(len(self.actors)), key=self.load.__getitem__)
-        self.load[slot] += 1
-        return slot, self.actors[slot]
+    def busy(self, slot: int) -> float:
+        """The work queued on the actor at ``slot`` and not finished (a costly job counts 1)."""
+        jobs = self.pending[slot]
+        if jobs:
+            done, _ = ray.wait(list(jobs), num_returns=len(jobs), timeout=0, fetch_local=False)
+            for ref in done:
+                del jobs[ref]
+        return sum(jobs.values())
 
-    def release(self, slot: int) -> None:
-        self.load[slot] = max(0, self.load[slot] - 1)
+    def send(self, stage: str, args: tuple[Any, ...]) -> tuple[int, Any, Any]:
+        """``stage`` on the least busy actor (counted by unfinished work, not by results not yet read
+        back: the driver reads in input order, so an actor can be done and still owe results)."""
+        slot = min(range(len(self.actors)), key=self.busy)
+        actor = self.actors[slot]
+        ref = actor.run.remote(stage, *args)
+        self.pending[slot][ref] = COST.get(stage, 1.0)
+        return slot, actor, ref
 
     def replace(self, slot: int, dead: Any) -> None:
         """A new actor at ``slot`` unless one already replaced ``dead`` there."""
@@ -123,8 +135,7 @@ class _Task:
         self._send()
 
     def _send(self) -> None:
-        self.slot, self.actor = self.pool.pick()
-        self.ref = self.actor.run.remote(self.stage, *self.args)
+        self.slot, self.actor, self.ref = self.pool.send(self.stage, self.args)
         self.tries += 1
 
     def done(self) -> bool:
@@ -136,7 +147,6 @@ class _Task:
             try:
                 value = ray.get(self.ref)
             except RayActorError as e:
-                self.pool.release(self.slot)
                 if self.tries >= MAX_TRIES:
                     raise WorkerDied(
                         f"a chunk of {len(self.args[0])} articles killed {self.tries} Ray prepare actors "
@@ -146,7 +156,6 @@ class _Task:
                 self.pool.replace(self.slot, self.actor)
                 self._send()
                 continue
-            self.pool.release(self.slot)
             return value
 
 
