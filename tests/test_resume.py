@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from .conftest import AFP_SEED
+from .procs import children, wait_for
 
 N_GOOD = 1500
 
@@ -59,8 +60,12 @@ def test_sigkill_then_resume_stores_everything_exactly_once(tmp_path: Path) -> N
     while _count(db) < 100 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
     assert proc.poll() is None, "the run finished before it could be killed; make the corpus larger"
+    workers = children(proc.pid)
+    assert workers, "the ingest should run a worker pool"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # its pool workers die with it (they would otherwise wait on their queue forever)
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in workers), 10, "workers to exit")
     before = _ids(db)
     assert 0 < len(before) < N_GOOD
 

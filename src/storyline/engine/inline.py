@@ -8,8 +8,11 @@ run ends with ``WorkerDied`` (exit 3) rather than waiting forever for a result t
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -42,6 +45,24 @@ def run_stage(stage: str, settings: Settings, *args: Any) -> Any:
 def _init_worker(settings: Settings) -> None:
     global _WORKER_SETTINGS
     _WORKER_SETTINGS = settings
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the process that forked it dies: a pool worker blocks
+    on its call queue and would outlive a SIGKILLed ingest forever (idle, holding its models)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl here: the worker may outlive its parent
+        return
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _in_worker(stage: str, *args: Any) -> Any:
