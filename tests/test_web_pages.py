@@ -57,7 +57,7 @@ def test_every_page_renders_with_security_headers(client: TestClient, ids: dict[
         csp = response.headers["content-security-policy"]
         assert "default-src 'self'" in csp and "'unsafe-inline'" not in csp
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["referrer-policy"] == "same-origin"
         assert "<script>" not in response.text and " style=" not in response.text
         assert "http://" not in response.text.replace("http://www.w3.org", "") or path.startswith(
             "/articles/"
