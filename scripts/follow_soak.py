@@ -41,6 +41,7 @@ class Feeds:
         self.lock = threading.Lock()
         self.log: list[tuple[float, str, int]] = []
         self.polls: dict[str, int] = dict.fromkeys(FEEDS, 0)
+        self.served: set[str] = set()  # every entry ever answered with
 
     def entries(self, feed: str) -> list[dict[str, str]]:
         """Entries so far: one more each tick, spread over the feeds; ``mirror`` repeats ``world``."""
@@ -49,13 +50,19 @@ class Feeds:
         picks = [i for i in range(ticks * 2) if i % len(FEEDS[:-1]) == k % len(FEEDS[:-1])]
         return [self.rows[i % len(self.rows)] | {"n": str(i)} for i in picks][-20:]
 
+    def served_entries(self, feed: str) -> list[dict[str, str]]:
+        rows = self.entries(feed)
+        with self.lock:
+            self.served.update(r["n"] for r in rows)
+        return rows
+
     def body(self, feed: str) -> bytes:
         items = "".join(
             f"<item><title>{escape(r['title'])}</title><link>http://127.0.0.1/a/{r['n']}</link>"
             f"<guid>soak-{r['n']}</guid>"
             f"<pubDate>{email.utils.formatdate(1.6e9 + int(r['n']) * 3600)}</pubDate>"
             f"<description>{escape(r['text'])}</description></item>"
-            for r in self.entries(feed)
+            for r in self.served_entries(feed)
         )
         head = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{feed}</title>'
         return f"{head}{items}</channel></rss>".encode()
@@ -157,7 +164,7 @@ def main() -> int:
     proc.terminate()
     code = proc.wait(timeout=120)
     server.shutdown()
-    served = {r["n"] for feed in FEEDS for r in feeds.entries(feed)}
+    served = feeds.served
     listed = json.loads(
         subprocess.run([*cli, "sources", "list", "--json"], capture_output=True, check=True).stdout
     )
@@ -177,6 +184,7 @@ def main() -> int:
         "rss_mb_start": round(rss_start, 1),
         "rss_mb_end": round(rss_end, 1),
         "rss_mb_max": round(max(samples), 1),
+        "rss_mb_samples": [round(x) for x in samples],
         "sources": [
             {k: s.get(k) for k in ("url", "last_status", "consecutive_failures", "next_due_at")}
             for s in listed
