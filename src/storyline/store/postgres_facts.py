@@ -14,6 +14,7 @@ from psycopg import Cursor
 
 from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
 from storyline.store import ArticleFacts
+from storyline.store.fact_rows import fact_rows, row_quote
 from storyline.store.postgres_read import Conn, utc
 
 UPSERT_ENTITY = (
@@ -53,28 +54,10 @@ _QUOTE_COLUMNS = (
 def write_facts(cur: Cursor[Any], batch: Batch) -> None:
     """The facts part of one ``write_batch`` transaction."""
     cur.executemany(UPSERT_ENTITY, [entity_values(e) for e in batch.entities])
-    cur.executemany(
-        INSERT_MENTION, [(m.article_id, m.start, m.end, m.text, m.type, m.entity_id) for m in batch.mentions]
-    )
-    cur.executemany(
-        INSERT_QUOTE,
-        [
-            (q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,
-             q.speaker_start, q.speaker_end, q.language, q.confidence)
-            for q in batch.quotes
-        ],
-    )  # fmt: skip
-    cur.executemany(
-        INSERT_TIME,
-        [
-            (t.article_id, t.start, t.end, t.text, t.type, t.value, t.anchor, bool(t.is_event))
-            for t in batch.time_mentions
-        ],
-    )
-    cur.executemany(
-        INSERT_FIGURE,
-        [(f.article_id, f.start, f.end, f.text, float(f.value), f.unit, f.counts) for f in batch.figures],
-    )
+    for sql, rows in zip(
+        (INSERT_MENTION, INSERT_QUOTE, INSERT_TIME, INSERT_FIGURE), fact_rows(batch), strict=True
+    ):
+        cur.executemany(sql, rows)
 
 
 def entity_values(e: Entity) -> tuple[Any, ...]:
@@ -89,14 +72,6 @@ def _row_entity(row: Sequence[Any]) -> Entity:
         id=row[0], name=row[1], type=row[2], aliases=tuple(json.loads(row[3])),
         languages=tuple(json.loads(row[4])), first_seen_at=utc(row[5]), last_seen_at=utc(row[6]),
         n_mentions=row[7],
-    )  # fmt: skip
-
-
-def _row_quote(row: Sequence[Any]) -> Quote:
-    return Quote(
-        article_id=row[0], start=row[1], end=row[2], text=row[3], kind=cast(Any, row[4]), cue=row[5],
-        speaker=row[6], speaker_entity_id=row[7], speaker_start=row[8], speaker_end=row[9], language=row[10],
-        confidence=None if row[11] is None else float(row[11]),
     )  # fmt: skip
 
 
@@ -178,7 +153,7 @@ def list_quotes(
         f"SELECT {_QUOTE_COLUMNS} FROM quotes AS q JOIN articles AS a ON a.id = q.article_id{where}"
         " ORDER BY a.published_at IS NULL, a.published_at, a.seq, q.start LIMIT %s OFFSET %s"
     )
-    return [_row_quote(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+    return [row_quote(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -207,7 +182,7 @@ def article_facts(conn: Conn, article_id: str) -> ArticleFacts:
     ).fetchall()
     return ArticleFacts(
         mentions=tuple(Mention(*r) for r in mentions),
-        quotes=tuple(_row_quote(r) for r in quotes),
+        quotes=tuple(row_quote(r) for r in quotes),
         time_mentions=tuple(
             TimeMention(r[0], r[1], r[2], r[3], cast(Any, r[4]), r[5], r[6], bool(r[7])) for r in times
         ),
