@@ -27,6 +27,16 @@ def utc_now() -> datetime:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def lang_code(tag: str | None) -> str:
+    """The primary language subtag of ``tag``, lower-case: ``"en-GB"`` -> ``"en"``, ``"pt_BR"`` ->
+    ``"pt"``, ``None`` or blank -> ``""``. The one place a language code is normalised.
+
+    >>> lang_code("en-GB"), lang_code("pt_BR"), lang_code(" DE "), lang_code(None)
+    ('en', 'pt', 'de', '')
+    """
+    return (tag or "").strip().replace("_", "-").split("-")[0].casefold()
+
+
 def normalise_text(text: str) -> str:
     """Text reduced to its words: case-folded, NFKC, punctuation and spacing dropped (for hashing)."""
     return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))

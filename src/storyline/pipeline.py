@@ -28,7 +28,6 @@ understanding fails is stored without facts (the failure is logged).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import importlib
 import logging
 from collections.abc import Callable, Iterable
@@ -36,10 +35,10 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from storyline import engine, registry
+from storyline import engine
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
-from storyline.embed import Embedder
+from storyline.embed import embedder_for
 from storyline.errors import Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
@@ -134,15 +133,6 @@ def _new_assigner(settings: Settings) -> StoryAssignerLike:
     return assigner
 
 
-@functools.lru_cache(maxsize=2)
-def _embedder(name: str) -> Embedder:
-    """One embedder per process (its model loads once, on first use)."""
-    import storyline.embed.use  # noqa: F401 - registers use.v1
-
-    embedder: Embedder = registry.create("embedder", name)
-    return embedder
-
-
 def prepare_light(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
     """The cheap per-article stages of a chunk (``prepare_one``): enough to know each article's id,
     so the engine can ask the store which are new before paying for ``prepare_heavy``."""
@@ -172,7 +162,7 @@ def prepare_heavy(
     inputs: list[AssignInputLike | None] = [None] * len(keep)
     if settings.stories:
         prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
-        every = list(prepare(articles, _embedder(settings.embedder)))
+        every = list(prepare(articles, embedder_for(settings.embedder)))
         inputs = [every[i] for i in keep]
     return list(zip(found, inputs, strict=True))
 
@@ -273,7 +263,7 @@ def rebuild_stories(
     prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
     store.clear_stories()
     assigner = _new_assigner(settings)
-    embedder = _embedder(settings.embedder)
+    embedder = embedder_for(settings.embedder)
     n = 0
     articles = iter(list(store.iter_articles()))
     while chunk := list(islice(articles, settings.batch_size)):

@@ -48,6 +48,7 @@ class Settings:
     )
     stories: bool = _setting(True, "embed articles and group them into stories and storylines on ingest")
     embedder: str = _setting("use.v1", "embedder for story assignment and search by meaning (use.v1)")
+    assigner: str = _setting("stories.v1", "story assigner: groups articles into stories and storylines")
     story_window_days: float = _setting(30.0, "a story takes new articles for this many days after its last")
     storyline_window_days: float = _setting(180.0, "stories this many days apart can still form a storyline")
     near_copy_window_days: float = _setting(
@@ -65,6 +66,9 @@ class Settings:
     )
     store_url: str = _setting(
         "", "postgresql://... to use PostgreSQL as the store; empty = the SQLite file db"
+    )
+    store: str = _setting(
+        "", "store engine: sqlite.v1 (the file db) or postgres.v1 (store_url); empty = from store_url"
     )
     engine: str = _setting("inline", "where the per-article work runs: inline (a process pool) or ray")
     ray_address: str = _setting(

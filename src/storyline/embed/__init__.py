@@ -12,6 +12,7 @@ Built-in embedders register under the role ``"embedder"``::
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from storyline import registry
 from storyline.embed.segment import lead_span, split_sentences, title_span
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Vector",
     "article_title",
     "embed_articles",
+    "embedder_for",
     "head_of",
     "normalise_rows",
 ]
@@ -139,3 +142,13 @@ def embed_articles(
             )
         )
     return out
+
+
+@functools.lru_cache(maxsize=4)
+def embedder_for(name: str) -> Embedder:
+    """The embedder registered as ``name`` (``settings.embedder``), one per process: its model loads
+    once, on first use. The one place an embedder is built; everything else is handed one."""
+    import storyline.embed.use  # noqa: F401 - registers use.v1
+
+    embedder: Embedder = registry.create("embedder", name)
+    return embedder
