@@ -16,13 +16,12 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
-
-import numpy as np
-import numpy.typing as npt
+from typing import Protocol, runtime_checkable
 
 from storyline import registry
+from storyline.embed.rows import Vector, normalise_rows
 from storyline.embed.segment import lead_span, split_sentences, title_span
+from storyline.embed.use import UseEmbedder
 
 __all__ = [
     "HEAD_CHARS",
@@ -30,6 +29,7 @@ __all__ = [
     "TITLE_WEIGHT",
     "ArticleVectors",
     "Embedder",
+    "UseEmbedder",
     "Vector",
     "article_title",
     "embed_articles",
@@ -39,8 +39,6 @@ __all__ = [
 ]
 
 LOGGER = logging.getLogger(__name__)
-
-Vector = npt.NDArray[np.float32]
 
 #: Sentences embedded per article at most (a long article's tail adds little and costs time).
 MAX_SENTENCES = 48
@@ -60,14 +58,6 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vector:
         """``(len(texts), dim)`` float32, rows L2-normalised; a blank text gives a zero row."""
         ...
-
-
-def normalise_rows(matrix: npt.NDArray[np.floating[Any]]) -> Vector:
-    """Rows scaled to unit length (zero rows stay zero), as float32."""
-    out = np.asarray(matrix, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=-1, keepdims=True)
-    result: Vector = np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
-    return result
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -148,7 +138,5 @@ def embed_articles(
 def embedder_for(name: str) -> Embedder:
     """The embedder registered as ``name`` (``settings.embedder``), one per process: its model loads
     once, on first use. The one place an embedder is built; everything else is handed one."""
-    import storyline.embed.use  # noqa: F401 - registers use.v1
-
     embedder: Embedder = registry.create("embedder", name)
     return embedder

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from storyline.embed import Vector, normalise_rows
+from storyline.embed.rows import Vector, normalise_rows
 from storyline.embed.segment import split_sentences
 from storyline.errors import MissingDependency
 from storyline.registry import register
