@@ -102,9 +102,14 @@ def fact_counts(n: int) -> dict[str, object]:
         return counts
 
 
+#: Timings, which differ from run to run: not compared.
+TIMINGS = frozenset({"articles_per_second", "seconds_per_pair", "ms_per_doc"})
+
+
 def compare(a: dict[str, object], b: dict[str, object], path: str = "") -> list[str]:
+    """Every figure that differs between two results (timings left out)."""
     diffs: list[str] = []
-    for key in sorted(set(a) | set(b)):
+    for key in sorted((set(a) | set(b)) - TIMINGS):
         here = f"{path}.{key}" if path else key
         va, vb = a.get(key), b.get(key)
         if isinstance(va, dict) and isinstance(vb, dict):
