@@ -12,8 +12,7 @@ from typing import Any, cast
 
 from psycopg import Cursor
 
-from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import ArticleFacts, Batch, Entity, Figure, Mention, Quote, TimeMention
 from storyline.store.fact_rows import fact_rows, row_quote
 from storyline.store.postgres_read import Conn, utc
 

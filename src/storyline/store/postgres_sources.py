@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from psycopg import Cursor
 
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.store.postgres_read import Conn, utc
 
 __all__ = ["PostgresSourceStore"]

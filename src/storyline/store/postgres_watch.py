@@ -1,4 +1,4 @@
-"""Watchlists, alerts, deliveries, the alert cursor and cached sentence rows in PostgreSQL.
+"""Watchlists, alerts, deliveries and the alert cursor in PostgreSQL.
 
 Mixed into ``PostgresStore`` (the statements of ``sqlite_watch``). An alert is stored at most once per
 watchlist and article (``ON CONFLICT DO NOTHING`` on that pair).
@@ -7,20 +7,17 @@ watchlist and article (``ON CONFLICT DO NOTHING`` on that pair).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-import numpy as np
 from psycopg import Cursor
 
-from storyline.alerts.model import Alert, Delivery, Watchlist
-from storyline.model import utc_now
+from storyline.model import Alert, Delivery, Watchlist, utc_now
 from storyline.store.postgres_read import Conn, utc
 
 __all__ = ["PostgresWatchStore"]
 
-Spans = tuple[tuple[int, int], ...]
 Work = Callable[[Cursor[Any]], None]
 
 _WATCHLIST_COLUMNS = (
@@ -203,33 +200,3 @@ class PostgresWatchStore:
     def last_seq(self) -> int:
         row = self._reader().execute("SELECT max(seq) FROM articles").fetchone()
         return int(row[0] or 0) if row else 0
-
-    # -- cached sentence rows (the digest) -------------------------------------------------------
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]:
-        out: dict[str, tuple[Spans, bytes]] = {}
-        if not article_ids:
-            return out
-        rows = self._reader().execute(
-            "SELECT article_id, spans, rows FROM sentence_vectors"
-            " WHERE embedder = %s AND article_id = ANY(%s)",
-            (embedder, list(article_ids)),
-        )
-        for article_id, spans, data in rows:
-            pairs = np.frombuffer(bytes(spans), dtype="<i4").reshape(-1, 2).tolist()
-            out[article_id] = (tuple((s, e) for s, e in pairs), bytes(data))
-        return out
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None:
-        values = [
-            (a, embedder, np.asarray(spans, dtype="<i4").reshape(-1, 2).tobytes(), bytes(data))
-            for a, (spans, data) in rows.items()
-        ]
-        self._write(
-            "INSERT INTO sentence_vectors (article_id, embedder, spans, rows) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (article_id, embedder) DO UPDATE SET spans = excluded.spans, rows = excluded.rows",
-            values,
-            many=True,
-        )

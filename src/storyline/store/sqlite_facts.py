@@ -11,8 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
-from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import ArticleFacts, Batch, Entity, Figure, Mention, Quote, TimeMention
 from storyline.store.fact_rows import fact_rows, row_quote
 from storyline.store.sqlite_read import from_iso, to_iso
 

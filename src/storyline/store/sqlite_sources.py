@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.store.sqlite_read import from_iso, parse_at, to_iso
 
 __all__ = ["SqliteSourceStore"]

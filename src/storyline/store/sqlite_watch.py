@@ -1,4 +1,4 @@
-"""Watchlists, alerts, webhook deliveries, the alert cursor and cached sentence rows in SQLite.
+"""Watchlists, alerts, webhook deliveries and the alert cursor in SQLite.
 
 Mixed into ``SqliteStore`` (tables from migration ``0005_watchlists_alerts``). Writes go through
 the store's one writer transaction; an alert is stored at most once per watchlist and article
@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
-from storyline.alerts.model import Alert, Delivery, Watchlist
+from storyline.model import Alert, Delivery, Watchlist
 from storyline.store.sqlite_read import from_iso, parse_at, to_iso
 
 __all__ = ["SqliteWatchStore"]
 
-Spans = tuple[tuple[int, int], ...]
 
 _WATCHLIST_COLUMNS = (
     "id, name, entities, keywords, example, threshold, webhook_url, webhook_secret, example_vector,"
@@ -231,34 +228,3 @@ class SqliteWatchStore:
     def last_seq(self) -> int:
         row = self._reader().execute("SELECT MAX(seq) FROM articles").fetchone()
         return int(row[0] or 0)
-
-    # -- cached sentence rows (the digest) -------------------------------------------------------
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]:
-        out: dict[str, tuple[Spans, bytes]] = {}
-        conn = self._reader()
-        ids = list(article_ids)
-        for lo in range(0, len(ids), 500):
-            chunk = ids[lo : lo + 500]
-            marks = ", ".join("?" * len(chunk))
-            for article_id, spans, rows in conn.execute(
-                "SELECT article_id, spans, rows FROM sentence_vectors"
-                f" WHERE embedder = ? AND article_id IN ({marks})",
-                (embedder, *chunk),
-            ):
-                pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2).tolist()
-                out[article_id] = (tuple((s, e) for s, e in pairs), bytes(rows))
-        return out
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None:
-        values = [
-            (a, embedder, np.asarray(spans, dtype="<i4").reshape(-1, 2).tobytes(), data)
-            for a, (spans, data) in rows.items()
-        ]
-        self._write(
-            "INSERT OR REPLACE INTO sentence_vectors (article_id, embedder, spans, rows) VALUES (?, ?, ?, ?)",
-            values,
-            many=True,
-        )
