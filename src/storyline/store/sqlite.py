@@ -93,7 +93,8 @@ class SqliteStore(
                 self.close()
                 raise StoreError(
                     f"database {self.path} needs schema migrations ({', '.join(pending)}); "
-                    "open it once for writing (storyline migrate)"
+                    "open it once for writing (any storyline command, e.g. `storyline stats`, migrates it"
+                    " first)"
                 )
         else:
             self._writer = self._guard(self._connect_writer)
