@@ -27,6 +27,7 @@ from psycopg.types.string import StrDumperUnknown, TextLoader
 
 from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store import rows as shared
 from storyline.store.memory import _snippet  # the same snippet as the memory store's
 from storyline.store.query import Query, parse_query, term_words, tokenize
 from storyline.store.sqlite_read import ARTICLE_COLUMNS, TITLE_WEIGHT, UNKNOWN
@@ -86,6 +87,10 @@ def utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+TIMES = shared.Times(dump=utc, load=utc)
+"""Datetimes in PostgreSQL rows: aware UTC ``timestamptz`` values."""
 
 
 def iso(value: datetime | None) -> str | None:
@@ -156,34 +161,7 @@ def tsquery(groups: Query) -> str:
 
 
 def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since is not None:
-        clauses.append("a.published_at >= %s")
-        params.append(utc(filters.since))
-    if filters.until is not None:
-        clauses.append("a.published_at < %s")
-        params.append(utc(filters.until))
-    for column, value in (
-        ("source", filters.source),
-        ("language", filters.language),
-        ("agency", filters.agency),
-    ):
-        if value is not None:
-            clauses.append(f"a.{column} = %s")
-            params.append(value)
-    if not filters.include_duplicates:
-        clauses.append("a.duplicate_of IS NULL")
-    if filters.entity is not None:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = %s)"
-        )
-        params.append(filters.entity)
-    return clauses, params
-
-
-def _where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
-    return keyword + " AND ".join(clauses) if clauses else ""
+    return shared.where(filters, TIMES, "%s")
 
 
 def get_article(conn: Conn, article_id: str) -> Article | None:
@@ -195,13 +173,13 @@ def list_articles(conn: Conn, filters: ArticleFilter, limit: int, offset: int) -
     if limit <= 0:
         return []
     clauses, params = where(filters)
-    sql = SELECT_ARTICLE + _where_sql(clauses) + _ORDER + " LIMIT %s OFFSET %s"
+    sql = SELECT_ARTICLE + shared.where_sql(clauses) + _ORDER + " LIMIT %s OFFSET %s"
     return [row_article(r) for r in conn.execute(sql, (*params, limit, max(offset, 0)))]
 
 
 def count_articles(conn: Conn, filters: ArticleFilter) -> int:
     clauses, params = where(filters)
-    row = conn.execute("SELECT count(*) FROM articles AS a" + _where_sql(clauses), params).fetchone()
+    row = conn.execute("SELECT count(*) FROM articles AS a" + shared.where_sql(clauses), params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -221,7 +199,7 @@ def search(conn: Conn, query: str, filters: ArticleFilter, limit: int, offset: i
         f"SELECT {_COLUMNS}, ts_rank(%s::real[], a.fts, q.q, 1) AS score"
         " FROM articles AS a, to_tsquery('simple', %s) AS q(q)"
         " WHERE a.fts @@ q.q"
-        + _where_sql(clauses, " AND ")
+        + shared.where_sql(clauses, " AND ")
         + " ORDER BY score DESC, a.seq DESC LIMIT %s OFFSET %s"
     )
     rows = conn.execute(sql, (RANK_WEIGHTS, expression, *params, limit, max(offset, 0))).fetchall()

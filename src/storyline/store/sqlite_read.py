@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store import rows as shared
 from storyline.store.query import parse_query, to_fts5
 
 LOGGER = logging.getLogger(__name__)
@@ -56,6 +57,10 @@ def parse_at(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
 
 
+TIMES = shared.Times(dump=to_iso, load=from_iso)
+"""Datetimes in SQLite rows: ISO 8601 UTC strings."""
+
+
 def article_values(article: Article) -> tuple[Any, ...]:
     """The values of ``article`` in ``ARTICLE_COLUMNS`` order."""
     return (
@@ -78,34 +83,7 @@ def row_article(row: Sequence[Any]) -> Article:
 
 def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
     """SQL conditions (on alias ``a``) and their parameters for ``filters``."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since is not None:
-        clauses.append("a.published_at >= ?")
-        params.append(to_iso(filters.since))
-    if filters.until is not None:
-        clauses.append("a.published_at < ?")
-        params.append(to_iso(filters.until))
-    for column, value in (
-        ("source", filters.source),
-        ("language", filters.language),
-        ("agency", filters.agency),
-    ):
-        if value is not None:
-            clauses.append(f"a.{column} = ?")
-            params.append(value)
-    if not filters.include_duplicates:
-        clauses.append("a.duplicate_of IS NULL")
-    if filters.entity is not None:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = ?)"
-        )
-        params.append(filters.entity)
-    return clauses, params
-
-
-def _where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
-    return keyword + " AND ".join(clauses) if clauses else ""
+    return shared.where(filters, TIMES, "?")
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
@@ -119,7 +97,7 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, limit: int, 
     if limit <= 0:
         return []
     clauses, params = where(filters)
-    sql = _SELECT_ARTICLE + _where_sql(clauses) + _ORDER + " LIMIT ? OFFSET ?"
+    sql = _SELECT_ARTICLE + shared.where_sql(clauses) + _ORDER + " LIMIT ? OFFSET ?"
     return [row_article(row) for row in conn.execute(sql, (*params, limit, max(offset, 0)))]
 
 
@@ -133,7 +111,7 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 def count_articles(conn: sqlite3.Connection, filters: ArticleFilter) -> int:
     """How many articles match ``filters``."""
     clauses, params = where(filters)
-    row = conn.execute("SELECT COUNT(*) FROM articles AS a" + _where_sql(clauses), params).fetchone()
+    row = conn.execute("SELECT COUNT(*) FROM articles AS a" + shared.where_sql(clauses), params).fetchone()
     return int(row[0])
 
 
@@ -160,7 +138,7 @@ def search(
             + ", bm25(articles_fts, ?, 1.0) AS score"
             + " FROM articles_fts JOIN articles AS a ON a.seq = articles_fts.rowid"
             + " WHERE articles_fts MATCH ?"
-            + _where_sql(clauses, " AND ")
+            + shared.where_sql(clauses, " AND ")
             + " ORDER BY score, a.seq DESC LIMIT ? OFFSET ?"
         )
         args = (SNIPPET_WORDS, TITLE_WEIGHT, expression, *params, limit, max(offset, 0))
