@@ -14,18 +14,16 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, cast
 
 from psycopg import Connection
 from psycopg.types.string import StrDumperUnknown, TextLoader
 
-from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
+from storyline.model import Article, Precision, RawDoc, Rejection
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store import rows as shared
 from storyline.store.memory import _snippet  # the same snippet as the memory store's
@@ -217,34 +215,17 @@ def list_rejections(conn: Conn, limit: int, offset: int) -> list[Rejection]:
     if limit <= 0:
         return []
     rows = conn.execute(
-        "SELECT origin, stage, reason, detail, at, raw FROM rejections ORDER BY at DESC, id DESC"
-        " LIMIT %s OFFSET %s",
+        f"SELECT {shared.REJECTION_COLUMNS} FROM rejections ORDER BY at DESC, id DESC LIMIT %s OFFSET %s",
         (limit, max(offset, 0)),
     )
-    return [
-        Rejection(
-            origin=o,
-            stage=s,
-            reason=r,
-            detail=d,
-            at=cast(datetime, utc(at)),
-            raw=None if raw is None else bytes(raw),
-        )
-        for o, s, r, d, at, raw in rows
-    ]
+    return [shared.rejection_row(row, TIMES) for row in rows]
 
 
 def get_raw(conn: Conn, raw_id: str) -> RawDoc | None:
-    row = conn.execute(
-        "SELECT origin, kind, body, url, hints FROM raws WHERE raw_id = %s", (raw_id,)
-    ).fetchone()
+    row = conn.execute(f"SELECT {shared.RAW_COLUMNS} FROM raws WHERE raw_id = %s", (raw_id,)).fetchone()
     if row is None:
         return None
-    origin, kind, body, url, hints = row
-    return RawDoc(
-        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
-        hints=MappingProxyType(dict(json.loads(hints))),
-    )  # fmt: skip
+    return shared.raw_row(row)
 
 
 def _counts(conn: Conn, sql: str, *params: Any) -> dict[str, int]:

@@ -14,9 +14,21 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, cast
 
-from storyline.model import Alert, Delivery, Entity, Source, Story, Storyline, Watchlist
+from storyline.model import (
+    Alert,
+    Delivery,
+    Entity,
+    RawDoc,
+    RawKind,
+    Rejection,
+    Source,
+    Story,
+    Storyline,
+    Watchlist,
+)
 from storyline.store import ArticleFilter
 
 __all__ = [
@@ -24,6 +36,8 @@ __all__ = [
     "DELIVERY_COLUMNS",
     "ENTITY_COLUMNS",
     "KEY_JOIN",
+    "RAW_COLUMNS",
+    "REJECTION_COLUMNS",
     "SOURCE_COLUMNS",
     "SOURCE_STATE_COLUMNS",
     "STORYLINE_COLUMNS",
@@ -38,6 +52,8 @@ __all__ = [
     "entity_values",
     "key_sql",
     "merge_story_counts",
+    "raw_row",
+    "rejection_row",
     "source_row",
     "source_state",
     "source_state_sql",
@@ -100,6 +116,28 @@ def where(filters: ArticleFilter, times: Times, mark: str) -> tuple[list[str], l
 
 def where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
     return keyword + " AND ".join(clauses) if clauses else ""
+
+
+REJECTION_COLUMNS = "origin, stage, reason, detail, at, raw"
+RAW_COLUMNS = "origin, kind, body, url, hints"
+
+
+def rejection_row(row: Sequence[Any], times: Times) -> Rejection:
+    """A ``Rejection`` from a row selected with ``REJECTION_COLUMNS``."""
+    origin, stage, reason, detail, at, raw = row
+    return Rejection(
+        origin=origin, stage=stage, reason=reason, detail=detail, at=times.load_at(at),
+        raw=None if raw is None else bytes(raw),
+    )  # fmt: skip
+
+
+def raw_row(row: Sequence[Any]) -> RawDoc:
+    """A ``RawDoc`` from a row selected with ``RAW_COLUMNS``."""
+    origin, kind, body, url, hints = row
+    return RawDoc(
+        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
+        hints=MappingProxyType(dict(json.loads(hints))),
+    )  # fmt: skip
 
 
 # -- counting articles by a key ----------------------------------------------------------------

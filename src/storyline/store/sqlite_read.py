@@ -6,15 +6,13 @@ taken as UTC), which sort in time order, and read back as tz-aware UTC datetimes
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, cast
 
-from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
+from storyline.model import Article, Precision, RawDoc, Rejection
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store import rows as shared
 from storyline.store.query import parse_query, to_fts5
@@ -172,28 +170,18 @@ def list_rejections(conn: sqlite3.Connection, limit: int, offset: int) -> list[R
     if limit <= 0:
         return []
     rows = conn.execute(
-        "SELECT origin, stage, reason, detail, at, raw FROM rejections ORDER BY at DESC, id DESC"
-        " LIMIT ? OFFSET ?",
+        f"SELECT {shared.REJECTION_COLUMNS} FROM rejections ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
         (limit, max(offset, 0)),
     )
-    return [
-        Rejection(origin=o, stage=s, reason=r, detail=d, at=parse_at(at), raw=raw)
-        for o, s, r, d, at, raw in rows
-    ]
+    return [shared.rejection_row(row, TIMES) for row in rows]
 
 
 def get_raw(conn: sqlite3.Connection, raw_id: str) -> RawDoc | None:
     """The raw input stored under ``raw_id``, or None."""
-    row = conn.execute(
-        "SELECT origin, kind, body, url, hints FROM raws WHERE raw_id = ?", (raw_id,)
-    ).fetchone()
+    row = conn.execute(f"SELECT {shared.RAW_COLUMNS} FROM raws WHERE raw_id = ?", (raw_id,)).fetchone()
     if row is None:
         return None
-    origin, kind, body, url, hints = row
-    return RawDoc(
-        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
-        hints=MappingProxyType(dict(json.loads(hints))),
-    )  # fmt: skip
+    return shared.raw_row(row)
 
 
 def _counts(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, int]:
