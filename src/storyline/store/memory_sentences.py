@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from storyline.store import Spans
+if TYPE_CHECKING:
+    from storyline.store import Spans
 
 __all__ = ["MemorySentenceStore"]
 

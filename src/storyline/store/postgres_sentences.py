@@ -7,13 +7,15 @@ Mixed into ``PostgresStore`` (the statements of ``sqlite_sentences``; an upsert 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from psycopg import Cursor
 
-from storyline.store import Spans
 from storyline.store.postgres_read import Conn
+
+if TYPE_CHECKING:
+    from storyline.store import Spans
 
 __all__ = ["PostgresSentenceStore"]
 

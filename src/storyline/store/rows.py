@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from storyline.model import (
     Alert,
@@ -29,7 +29,9 @@ from storyline.model import (
     Storyline,
     Watchlist,
 )
-from storyline.store import ArticleFilter
+
+if TYPE_CHECKING:
+    from storyline.store import ArticleFilter
 
 __all__ = [
     "ALERT_COLUMNS",

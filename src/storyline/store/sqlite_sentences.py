@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from storyline.store import Spans
+if TYPE_CHECKING:
+    from storyline.store import Spans
 
 __all__ = ["SqliteSentenceStore"]
 
