@@ -29,10 +29,9 @@ import numpy as np
 
 from benchmarks.corpus import synthetic_articles
 from storyline.alerts.engine import evaluate, example_row
-from storyline.alerts.model import Watchlist
 from storyline.embed import HEAD_CHARS, embed_articles
 from storyline.embed.use import UseEmbedder
-from storyline.model import Article, Assignment, Batch, Story, fingerprint, stable_id
+from storyline.model import Article, Assignment, Batch, Story, Watchlist, fingerprint, stable_id
 from storyline.store import SqliteStore
 from storyline.stories.digest import build_digest
 from storyline.stories.digest_vectors import cached_rows_from_ingest, sentence_key

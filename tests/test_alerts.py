@@ -20,11 +20,10 @@ from storyline.alerts import on_batch, refresh, start_cursor
 from storyline.alerts.engine import example_row
 from storyline.alerts.feed import atom_feed
 from storyline.alerts.match import Matcher
-from storyline.alerts.model import Alert, Watchlist, alert_id, watchlist_id
 from storyline.alerts.webhook import deliver_pending, verify_signature
 from storyline.cli import cli
 from storyline.embed.use import UseEmbedder
-from storyline.model import Article, Batch
+from storyline.model import Alert, Article, Batch, Watchlist, alert_id, watchlist_id
 from storyline.settings import Settings
 from storyline.store import MemoryStore, SqliteStore
 from storyline.web import create_app

@@ -19,9 +19,10 @@ import pytest
 
 from storyline.batching import RunStats
 from storyline.ingest import iter_inputs
+from storyline.model import ArticleFacts
 from storyline.pipeline import Components, run
 from storyline.settings import Settings
-from storyline.store import ArticleFacts, SqliteStore, open_store
+from storyline.store import SqliteStore, open_store
 
 from .conftest import SHARED
 

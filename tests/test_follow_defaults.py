@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from storyline.follow.loop import FollowLoop
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from tests.conftest import AFP_SEED, DPA_SEED

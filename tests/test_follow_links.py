@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.store import MemoryStore
 from tests.test_follow_loop import FAST, T0, Clock, Site, make_loop, rss
 

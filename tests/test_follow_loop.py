@@ -21,7 +21,7 @@ import pytest
 
 from storyline.follow.loop import FollowLoop
 from storyline.follow.schedule import Backoff
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.settings import Settings
 from storyline.store import MemoryStore
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.follow.source import Source
+from storyline.model import Source
 from storyline.settings import Settings
 from storyline.store import MemoryStore
 from storyline.web import create_app

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from storyline.alerts.model import Alert, Watchlist
 from storyline.cli import cli
 from storyline.follow.webhooks import CircuitBreaker, WebhookWorker
+from storyline.model import Alert, Watchlist
 from storyline.settings import Settings
 from storyline.store import MemoryStore, SqliteStore
 

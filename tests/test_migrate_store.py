@@ -17,10 +17,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from storyline.alerts.model import Alert, Delivery, Watchlist, alert_id, watchlist_id
 from storyline.cli import cli
-from storyline.follow.source import Source
-from storyline.model import Article, Assignment, Batch, Story, StoryEvent
+from storyline.model import (
+    Alert,
+    Article,
+    Assignment,
+    Batch,
+    Delivery,
+    Source,
+    Story,
+    StoryEvent,
+    Watchlist,
+    alert_id,
+    watchlist_id,
+)
 from storyline.store import SqliteStore
 from storyline.store.postgres_copy import TABLES
 from tests.conftest import AFP_SEED, DPA_SEED

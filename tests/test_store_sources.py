@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from storyline.follow.source import Source, format_duration, parse_duration, source_id
+from storyline.follow.source import format_duration, parse_duration
+from storyline.model import Source, source_id
 from storyline.store import MemoryStore, SourceStore, SqliteStore
 from tests.conftest import STORE_KINDS, make_store
 

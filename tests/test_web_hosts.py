@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from storyline.alerts.model import Alert, Watchlist, alert_id, watchlist_id
 from storyline.errors import ConfigError
+from storyline.model import Alert, Watchlist, alert_id, watchlist_id
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from storyline.web import create_app

@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from storyline.alerts.model import Alert, Watchlist, alert_id, watchlist_id
 from storyline.alerts.webhook import deliver_pending, sign, verify_signature
 from storyline.cli import cli
+from storyline.model import Alert, Watchlist, alert_id, watchlist_id
 from storyline.settings import Settings
 from storyline.store import MemoryStore, SqliteStore
 from storyline.web import create_app

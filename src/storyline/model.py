@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 RawKind = Literal["text", "html"]
 Precision = Literal["day", "time"]
@@ -265,3 +265,162 @@ class Batch:
     quotes: tuple[Quote, ...] = ()
     time_mentions: tuple[TimeMention, ...] = ()
     figures: tuple[Figure, ...] = ()
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z``, or None."""
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def quote_id(quote: Quote) -> str:
+    """A quote's stable id: its article and span (``ARTICLE:START-END``)."""
+    return f"{quote.article_id}:{quote.start}-{quote.end}"
+
+
+def quote_json(quote: Quote, *, speaker_name: str | None = None) -> dict[str, Any]:
+    """A quote; ``speaker`` is the speaker entity's canonical name when given, else the raw speaker text."""
+    return {
+        "id": quote_id(quote),
+        "article_id": quote.article_id,
+        "text": quote.text,
+        "kind": quote.kind,
+        "cue": quote.cue,
+        "speaker": speaker_name or quote.speaker,
+        "speaker_entity_id": quote.speaker_entity_id,
+        "start": quote.start,
+        "end": quote.end,
+        "confidence": quote.confidence,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """Everything the understanding stage found in one article, in text order."""
+
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    time_mentions: tuple[TimeMention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+# -- watchlists and alerts ---------------------------------------------------------------------
+#
+# A ``Watchlist`` is a query over entities (canonical names or aliases), keywords and meaning (an
+# example text); each kind that is given must match (AND), any item of a kind will do (OR). An
+# ``Alert`` is one match of a watchlist by one stored article, at most one per pair. A
+# ``Delivery`` is one webhook attempt for one alert.
+
+
+def watchlist_id(name: str) -> str:
+    """The id of the watchlist named ``name`` (names are unique)."""
+    return stable_id(name.strip().casefold(), prefix="w")
+
+
+def alert_id(watchlist: str, article_id: str) -> str:
+    """The id of the alert ``watchlist`` raises for ``article_id`` (one per pair, ever)."""
+    return stable_id(watchlist, article_id, prefix="al")
+
+
+@dataclass(frozen=True, slots=True)
+class Watchlist:
+    """A standing query; ``threshold`` is the cosine an article needs to the ``example`` text.
+
+    ``example_vector`` is the example's embedder row (float32 bytes), made once when it is added.
+    ``webhook_secret`` is where the signing secret is (``env:NAME`` or ``file:PATH``, see
+    ``alerts.secrets``), not the secret itself; a bare value is an older store's plain secret.
+    ``webhook_url`` is a credential for many receivers: show it only through ``redact_url``.
+    """
+
+    id: str
+    name: str
+    entities: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    example: str = ""
+    threshold: float = 0.5
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    example_vector: bytes | None = None
+    created_at: datetime = field(default_factory=utc_now)
+    last_visit_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A stored article that matched a watchlist; ``reasons`` say which parts matched."""
+
+    id: str
+    watchlist_id: str
+    article_id: str
+    story_id: str | None
+    score: float
+    reasons: tuple[str, ...]
+    title: str
+    published_at: datetime | None = None
+    created_at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One webhook attempt: ``ok`` when the receiver answered 2xx; ``error`` says why not."""
+
+    alert_id: str
+    attempt: int
+    ok: bool
+    status: int | None = None
+    error: str = ""
+    at: datetime = field(default_factory=utc_now)
+
+
+# -- followed sources --------------------------------------------------------------------------
+
+
+def source_id(url: str) -> str:
+    """A source's id: stable for its URL (as given, trimmed), so adding it twice updates one row."""
+    return stable_id("source", url.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A followed URL (feed or page) and what its polls left behind.
+
+    Configuration: ``url``, ``name``, ``every_s`` (poll interval), ``fetch_links`` (fetch each feed
+    entry's page instead of its content), ``paused``. State, written by the loop only:
+    ``etag``/``last_modified`` (sent back for a conditional GET), ``kind`` (``feed`` or ``page``, as
+    the first successful poll found), ``last_poll_at``, ``last_status`` (HTTP status, None when no
+    answer came), ``last_new_items``, ``consecutive_failures``, ``next_due_at`` (None: due now) and
+    ``last_error``.
+    """
+
+    id: str
+    url: str
+    name: str = ""
+    every_s: int = 900
+    fetch_links: bool = False
+    paused: bool = False
+    created_at: datetime = field(default_factory=utc_now)
+    etag: str | None = None
+    last_modified: str | None = None
+    kind: str | None = None
+    last_poll_at: datetime | None = None
+    last_status: int | None = None
+    last_new_items: int = 0
+    consecutive_failures: int = 0
+    next_due_at: datetime | None = None
+    last_error: str = ""
+
+    @classmethod
+    def new(cls, url: str, *, name: str = "", every_s: int = 900, fetch_links: bool = False) -> Source:
+        """A source not polled yet (due at once)."""
+        url = url.strip()
+        return cls(source_id(url), url, name.strip(), every_s, fetch_links)
+
+    @property
+    def label(self) -> str:
+        """The name, else the URL."""
+        return self.name or self.url
+
+    def is_due(self, now: datetime) -> bool:
+        """Whether the loop should poll it at ``now``."""
+        return not self.paused and (self.next_due_at is None or self.next_due_at <= now)

@@ -7,34 +7,28 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import (
     Article,
+    ArticleFacts,
     Entity,
     Figure,
     Mention,
-    Quote,
     Rejection,
     Story,
     StoryEvent,
     Storyline,
     TimeMention,
+    Watchlist,
+    iso,
+    quote_json,
 )
 from storyline.outbound import redact_url
-from storyline.store import ArticleFacts, SearchHit
+from storyline.store import SearchHit
 
 if TYPE_CHECKING:
-    from storyline.alerts.model import Watchlist
     from storyline.stories.similarity import PairScore, SentencePair
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z``, or None."""
-    if moment is None:
-        return None
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def article_json(article: Article, *, with_text: bool = False, story_id: str | None = None) -> dict[str, Any]:
@@ -176,27 +170,6 @@ def article_detail_json(article: Article, story_id: str | None, duplicates: list
     return {
         **article_json(article, with_text=True, story_id=story_id),
         "duplicates": [d.id for d in duplicates],
-    }
-
-
-def quote_id(quote: Quote) -> str:
-    """A quote's stable id: its article and span (``ARTICLE:START-END``)."""
-    return f"{quote.article_id}:{quote.start}-{quote.end}"
-
-
-def quote_json(quote: Quote, *, speaker_name: str | None = None) -> dict[str, Any]:
-    """A quote; ``speaker`` is the speaker entity's canonical name when given, else the raw speaker text."""
-    return {
-        "id": quote_id(quote),
-        "article_id": quote.article_id,
-        "text": quote.text,
-        "kind": quote.kind,
-        "cue": quote.cue,
-        "speaker": speaker_name or quote.speaker,
-        "speaker_entity_id": quote.speaker_entity_id,
-        "start": quote.start,
-        "end": quote.end,
-        "confidence": quote.confidence,
     }
 
 

@@ -20,9 +20,9 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.alerts.match import Matcher
-from storyline.alerts.model import Alert, Watchlist, WatchStore, alert_id
 from storyline.embed import HEAD_CHARS, Embedder
-from storyline.model import Article, Batch
+from storyline.model import Alert, Article, Batch, Watchlist, alert_id
+from storyline.store import WatchStore
 
 if TYPE_CHECKING:
     from storyline.store import Store

@@ -5,9 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from storyline.alerts.model import Alert, Watchlist
-from storyline.model import utc_now
-from storyline.shapes import iso
+from storyline.model import Alert, Watchlist, iso, utc_now
 
 __all__ = ["ATOM_TYPE", "atom_feed"]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.alerts.model import Watchlist
+from storyline.model import Watchlist
 
 __all__ = ["Match", "Matcher", "fold"]
 

@@ -37,10 +37,10 @@ from typing import Any
 import httpx
 
 from storyline import outbound
-from storyline.alerts.model import Alert, Delivery, Watchlist, WatchStore
 from storyline.alerts.secrets import SecretUnavailable, resolve_secret
+from storyline.model import Alert, Delivery, Watchlist, iso
 from storyline.settings import Settings
-from storyline.shapes import iso
+from storyline.store import WatchStore
 
 __all__ = ["DeliveryStats", "alert_payload", "deliver_pending", "sign", "verify_signature"]
 

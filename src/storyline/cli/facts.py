@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, listing_options, make_table
-from storyline.model import Article, Entity, Quote
-from storyline.shapes import article_facts_json, entity_json, quote_json
-from storyline.store import ArticleFacts, StoryReader
+from storyline.model import Article, ArticleFacts, Entity, Quote, quote_json
+from storyline.shapes import article_facts_json, entity_json
+from storyline.store import StoryReader
 from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 
 _MAX = 10_000

@@ -16,14 +16,8 @@ import click
 
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, make_table
 from storyline.errors import InputError
-from storyline.follow.source import (
-    MIN_EVERY_S,
-    Source,
-    format_duration,
-    parse_duration,
-    source_id,
-    source_json,
-)
+from storyline.follow.source import MIN_EVERY_S, format_duration, parse_duration, source_json
+from storyline.model import Source, source_id
 from storyline.store.sqlite import SqliteStore
 
 LOGGER = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from storyline.alerts import engine, secrets
-from storyline.alerts.model import Watchlist, watchlist_id
 from storyline.alerts.webhook import alert_payload, deliver_pending
 from storyline.cli._common import (
     OUT,
@@ -20,6 +19,7 @@ from storyline.cli._common import (
     parse_when,
 )
 from storyline.errors import InputError
+from storyline.model import Watchlist, watchlist_id
 from storyline.outbound import redact_url
 from storyline.shapes import watchlist_json
 

@@ -34,7 +34,7 @@ def following(
     store: FollowStore, settings: Settings, *, lock: PollLock | None = None
 ) -> Iterator[FollowLoop]:
     """Run a ``FollowLoop`` (with webhook delivery) over ``store`` in a thread while the block runs."""
-    from storyline.alerts.model import WatchStore
+    from storyline.store import WatchStore
 
     webhooks = WebhookWorker(store, settings=settings) if isinstance(store, WatchStore) else None
     loop = FollowLoop(store, settings, webhooks=webhooks, lock=lock)

@@ -27,19 +27,17 @@ from typing import Any, Protocol, cast
 
 import httpx
 
-from storyline.alerts.model import WatchStore
 from storyline.batching import RunStats
 from storyline.follow.hosts import MAX_HOST_WAIT_S, HostGate, host_of
 from storyline.follow.poll import Poller, PollOutcome
 from storyline.follow.robots import RobotsCache
 from storyline.follow.schedule import Backoff
-from storyline.follow.source import Source
 from storyline.follow.webhooks import WebhookWorker
 from storyline.ingest.fetch import Fetched, Fetcher
-from storyline.model import Batch, RawDoc, Rejection, utc_now
+from storyline.model import Batch, RawDoc, Rejection, Source, utc_now
 from storyline.pipeline import Components, run
 from storyline.settings import Settings
-from storyline.store import SourceStore, StoryWriter
+from storyline.store import SourceStore, StoryWriter, WatchStore
 
 __all__ = ["FollowLoop", "FollowStore", "PollReport"]
 

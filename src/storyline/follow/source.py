@@ -1,18 +1,13 @@
-"""The ``Source`` value: a URL followed at an interval, with the state its polls leave behind.
-
-Kept free of any heavy import: the store's protocol and both stores import it.
-"""
+"""Poll intervals and the JSON shape of a followed source (the ``Source`` value is in ``storyline.model``)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from storyline.model import stable_id, utc_now
+from storyline.model import Source, iso
 
-__all__ = ["MIN_EVERY_S", "Source", "format_duration", "parse_duration", "source_id", "source_json"]
+__all__ = ["MIN_EVERY_S", "format_duration", "parse_duration", "source_json"]
 
 MIN_EVERY_S = 10
 """The shortest poll interval accepted: anything faster is not following, it is hammering."""
@@ -37,60 +32,6 @@ def format_duration(seconds: int) -> str:
     return f"{seconds}s"
 
 
-def source_id(url: str) -> str:
-    """A source's id: stable for its URL (as given, trimmed), so adding it twice updates one row."""
-    return stable_id("source", url.strip())
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A followed URL (feed or page) and what its polls left behind.
-
-    Configuration: ``url``, ``name``, ``every_s`` (poll interval), ``fetch_links`` (fetch each feed
-    entry's page instead of its content), ``paused``. State, written by the loop only:
-    ``etag``/``last_modified`` (sent back for a conditional GET), ``kind`` (``feed`` or ``page``, as
-    the first successful poll found), ``last_poll_at``, ``last_status`` (HTTP status, None when no
-    answer came), ``last_new_items``, ``consecutive_failures``, ``next_due_at`` (None: due now) and
-    ``last_error``.
-    """
-
-    id: str
-    url: str
-    name: str = ""
-    every_s: int = 900
-    fetch_links: bool = False
-    paused: bool = False
-    created_at: datetime = field(default_factory=utc_now)
-    etag: str | None = None
-    last_modified: str | None = None
-    kind: str | None = None
-    last_poll_at: datetime | None = None
-    last_status: int | None = None
-    last_new_items: int = 0
-    consecutive_failures: int = 0
-    next_due_at: datetime | None = None
-    last_error: str = ""
-
-    @classmethod
-    def new(cls, url: str, *, name: str = "", every_s: int = 900, fetch_links: bool = False) -> Source:
-        """A source not polled yet (due at once)."""
-        url = url.strip()
-        return cls(source_id(url), url, name.strip(), every_s, fetch_links)
-
-    @property
-    def label(self) -> str:
-        """The name, else the URL."""
-        return self.name or self.url
-
-    def is_due(self, now: datetime) -> bool:
-        """Whether the loop should poll it at ``now``."""
-        return not self.paused and (self.next_due_at is None or self.next_due_at <= now)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
 def source_json(source: Source) -> dict[str, Any]:
     """A source as ``storyline sources list --json`` and ``GET /api/v1/sources`` show it."""
     s = source
@@ -102,13 +43,13 @@ def source_json(source: Source) -> dict[str, Any]:
         "every": format_duration(s.every_s),
         "fetch_links": s.fetch_links,
         "paused": s.paused,
-        "created_at": _iso(s.created_at),
+        "created_at": iso(s.created_at),
         "kind": s.kind,
-        "last_poll_at": _iso(s.last_poll_at),
+        "last_poll_at": iso(s.last_poll_at),
         "last_status": s.last_status,
         "last_new_items": s.last_new_items,
         "consecutive_failures": s.consecutive_failures,
-        "next_due_at": _iso(s.next_due_at),
+        "next_due_at": iso(s.next_due_at),
         "last_error": s.last_error,
         "healthy": s.consecutive_failures == 0,
     }

@@ -21,10 +21,11 @@ from typing import Any, cast
 
 import httpx
 
-from storyline.alerts.model import Alert, Delivery, Watchlist, WatchStore
 from storyline.alerts.webhook import DeliveryStats, deliver_pending
+from storyline.model import Alert, Delivery, Watchlist
 from storyline.outbound import redact_url
 from storyline.settings import Settings
+from storyline.store import WatchStore
 
 __all__ = ["CircuitBreaker", "WebhookWorker"]
 

@@ -6,25 +6,26 @@ Implementations: ``SqliteStore`` (``sqlite.v1``, the embedded default) and ``Mem
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from storyline.follow.source import Source
 from storyline.model import (
+    Alert,
     Article,
+    ArticleFacts,
     Batch,
+    Delivery,
     Entity,
-    Figure,
-    Mention,
     Quote,
     RawDoc,
     Rejection,
+    Source,
     Story,
     StoryEvent,
     Storyline,
-    TimeMention,
+    Watchlist,
 )
 
 
@@ -80,16 +81,6 @@ class SearchHit:
     article: Article
     snippet: str
     rank: float
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleFacts:
-    """Everything the understanding stage found in one article, in text order."""
-
-    mentions: tuple[Mention, ...] = ()
-    quotes: tuple[Quote, ...] = ()
-    time_mentions: tuple[TimeMention, ...] = ()
-    figures: tuple[Figure, ...] = ()
 
 
 @runtime_checkable
@@ -249,6 +240,10 @@ class StoryReader(Protocol):
     def close(self) -> None: ...
 
 
+Spans = tuple[tuple[int, int], ...]
+"""Sentence spans of an article: ``(start, end)`` offsets into its text, in text order."""
+
+
 @runtime_checkable
 class SourceStore(Protocol):
     """Followed sources (``storyline sources``, the follow loop): configuration and poll state.
@@ -280,6 +275,79 @@ class SourceStore(Protocol):
         ...
 
 
+@runtime_checkable
+class WatchStore(Protocol):
+    """What watchlists, alerts and their deliveries need from a store (and the alert cursor over
+    stored articles)."""
+
+    def add_watchlist(self, watchlist: Watchlist) -> None: ...
+
+    def get_watchlist(self, watchlist_id: str) -> Watchlist | None: ...
+
+    def list_watchlists(self) -> list[Watchlist]: ...
+
+    def remove_watchlist(self, watchlist_id: str) -> bool:
+        """Forget a watchlist and its alerts; False if there was none."""
+        ...
+
+    def mark_visited(self, watchlist_id: str, at: datetime) -> None: ...
+
+    def add_alerts(self, alerts: Sequence[Alert]) -> list[Alert]:
+        """Store the alerts not stored yet (one per watchlist and article); return those."""
+        ...
+
+    def list_alerts(
+        self,
+        *,
+        watchlist_id: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Alert]:
+        """Alerts, newest first; ``since``: created at or after."""
+        ...
+
+    def record_delivery(self, delivery: Delivery) -> None: ...
+
+    def list_deliveries(self, alert_id: str | None = None) -> list[Delivery]: ...
+
+    def undelivered_alerts(self) -> list[Alert]:
+        """Alerts of watchlists with a webhook that no attempt delivered yet, oldest first."""
+        ...
+
+    def get_cursor(self, name: str) -> int | None: ...
+
+    def set_cursor(self, name: str, seq: int) -> None: ...
+
+    def articles_after(self, seq: int, *, limit: int = 1000) -> list[tuple[int, str]]:
+        """``(seq, article_id)`` of articles stored after position ``seq``, in stored order."""
+        ...
+
+    def last_seq(self) -> int:
+        """The position of the last stored article (0 when none)."""
+        ...
+
+
+@runtime_checkable
+class SentenceRowStore(Protocol):
+    """Cached sentence rows (the digest's per-sentence embedder rows): ``spans`` are the sentences'
+    ``(start, end)`` offsets in the article text, ``bytes`` their float32 rows, one per span."""
+
+    def get_sentence_vectors(
+        self, article_ids: Sequence[str], embedder: str
+    ) -> dict[str, tuple[Spans, bytes]]: ...
+
+    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None: ...
+
+
+@runtime_checkable
+class VersionedStore(Protocol):
+    """A store with a write counter (``SqliteStore``, ``PostgresStore``): ``version()`` changes with
+    every committed write transaction, seen alike by every process and host reading the store."""
+
+    def version(self) -> int: ...
+
+
 class Store(StoryWriter, StoryReader, Protocol):
     """Both sides, as the embedded implementations provide them."""
 
@@ -293,16 +361,19 @@ from storyline.store.sqlite import SqliteStore  # noqa: E402
 
 __all__ = [
     "COUNT_KEYS",
-    "ArticleFacts",
     "ArticleFilter",
     "MemoryStore",
     "SearchHit",
+    "SentenceRowStore",
     "SourceStore",
+    "Spans",
     "SqliteStore",
     "Store",
     "StoryActivity",
     "StoryReader",
     "StoryWriter",
+    "VersionedStore",
+    "WatchStore",
     "open_reader",
     "open_store",
     "open_writer",

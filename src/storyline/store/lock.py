@@ -36,6 +36,7 @@ from types import TracebackType
 
 from storyline.errors import StoreError
 from storyline.store.migrations import pending_migrations
+from storyline.store.opening import SQLITE, create_file_store
 from storyline.store.sqlite import SqliteStore
 
 LOGGER = logging.getLogger(__name__)
@@ -189,21 +190,21 @@ class WriterStore:
         self.close()
 
 
-def open_writer(db: str | Path, *, timeout_s: float = 0.0) -> WriterStore:
+def open_writer(db: str | Path, *, timeout_s: float = 0.0, name: str = SQLITE) -> WriterStore:
     """The store at ``db`` opened for writing (created and migrated as needed), its lock held.
 
     Raises ``StoreLocked`` when another process still holds the lock after ``timeout_s`` seconds."""
     lock = WriterLock(db)
     lock.acquire(timeout_s)
     try:
-        store = SqliteStore(db)
+        store = create_file_store(db, name=name)
     except BaseException:
         lock.release()
         raise
     return WriterStore(store, lock)
 
 
-def open_reader(db: str | Path, *, timeout_s: float = 0.0) -> SqliteStore:
+def open_reader(db: str | Path, *, timeout_s: float = 0.0, name: str = SQLITE) -> SqliteStore:
     """The store at ``db`` read-only; ``StoreMissing`` when there is none (nothing is created).
 
     An older store whose schema needs migrations is migrated first, under the writer lock (waiting
@@ -212,13 +213,13 @@ def open_reader(db: str | Path, *, timeout_s: float = 0.0) -> SqliteStore:
     if not path.is_file():
         raise StoreMissing(f"no store at {path}; run `storyline ingest` first or pass --db")
     try:
-        return SqliteStore(path, readonly=True)
+        return create_file_store(path, readonly=True, name=name)
     except StoreError:
         if not _needs_migrations(path):
             raise
     LOGGER.info("store: %s: applying schema migrations before reading", path)
-    open_writer(path, timeout_s=timeout_s).close()
-    return SqliteStore(path, readonly=True)
+    open_writer(path, timeout_s=timeout_s, name=name).close()
+    return create_file_store(path, readonly=True, name=name)
 
 
 def _needs_migrations(path: Path) -> bool:

@@ -22,6 +22,7 @@ from storyline.registry import register
 from storyline.store import ArticleFilter, SearchHit
 from storyline.store.memory_activity import MemoryActivityStore
 from storyline.store.memory_facts import MemoryFactStore
+from storyline.store.memory_sentences import MemorySentenceStore
 from storyline.store.memory_sources import MemorySourceStore
 from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.memory_watch import MemoryWatchStore
@@ -47,7 +48,12 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
 
 
 class MemoryStore(
-    MemoryStoryStore, MemoryFactStore, MemoryWatchStore, MemorySourceStore, MemoryActivityStore
+    MemoryStoryStore,
+    MemoryFactStore,
+    MemoryWatchStore,
+    MemorySentenceStore,
+    MemorySourceStore,
+    MemoryActivityStore,
 ):
     """The whole ``Store`` protocol in memory; thread-safe behind one lock."""
 
@@ -62,6 +68,7 @@ class MemoryStore(
         self._init_stories()
         self._init_facts()
         self._init_watch()
+        self._init_sentences()
         self._init_sources()
 
     def __repr__(self) -> str:

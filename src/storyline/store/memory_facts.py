@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from storyline.model import Article, Batch, Entity, Figure, Mention, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import Article, ArticleFacts, Batch, Entity, Figure, Mention, Quote, TimeMention
 
 Span = tuple[str, int, int]
 

@@ -6,7 +6,7 @@ import dataclasses
 import threading
 from datetime import UTC, datetime
 
-from storyline.follow.source import Source
+from storyline.model import Source
 
 __all__ = ["MemorySourceStore"]
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from storyline.alerts.model import Alert, Delivery, Watchlist
+from storyline.model import Alert, Delivery, Watchlist
 
 __all__ = ["MemoryWatchStore"]
-
-Spans = tuple[tuple[int, int], ...]
 
 
 class MemoryWatchStore:
@@ -26,7 +24,6 @@ class MemoryWatchStore:
         self._alert_pairs: set[tuple[str, str]] = set()
         self._deliveries: dict[tuple[str, int], Delivery] = {}
         self._cursors: dict[str, int] = {}
-        self._sentence_vectors: dict[tuple[str, str], tuple[Spans, bytes]] = {}
 
     def add_watchlist(self, watchlist: Watchlist) -> None:
         with self._lock:
@@ -119,14 +116,3 @@ class MemoryWatchStore:
     def last_seq(self) -> int:
         with self._lock:
             return max(self._seq.values(), default=0)
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]:
-        with self._lock:
-            return {a: v for a in article_ids if (v := self._sentence_vectors.get((a, embedder))) is not None}
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None:
-        with self._lock:
-            for article_id, value in rows.items():
-                self._sentence_vectors[(article_id, embedder)] = value

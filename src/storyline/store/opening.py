@@ -1,7 +1,9 @@
 """Opening the store the settings name: the one seam every command, the web app and the engines use.
 
-``store_url`` set (``postgresql://...``, or ``--db postgresql://...``) selects ``postgres.v1``;
-otherwise the SQLite file ``db`` (``sqlite.v1``). Both go through ``registry.create("store", ...)``.
+The setting ``store`` names the engine (``sqlite.v1``, ``postgres.v1``, or any other registered store
+such as ``memory.v1``); empty, ``store_url`` set (``postgresql://...``, or ``--db postgresql://...``)
+selects ``postgres.v1``, otherwise the SQLite file ``db`` (``sqlite.v1``). Every store is built here,
+through ``registry.create("store", ...)`` (``store.lock`` builds SQLite stores through the same call).
 
 - ``open_store(settings, readonly=...)``: the store itself, nothing else (creates and migrates a
   writable one).
@@ -17,6 +19,7 @@ otherwise the SQLite file ``db`` (``sqlite.v1``). Both go through ``registry.cre
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -65,13 +68,19 @@ def is_postgres_url(value: str) -> bool:
 
 
 def store_name(settings: Settings) -> str:
-    """The registry name of the store the settings select."""
+    """The registry name of the store the settings select: ``store``, else from ``store_url``."""
+    if settings.store:
+        return settings.store
     return POSTGRES if settings.store_url else SQLITE
+
+
+def _is_postgres(settings: Settings) -> bool:
+    return store_name(settings) == POSTGRES
 
 
 def store_label(settings: Settings) -> str:
     """Where the store is, for messages (a PostgreSQL URL without its password)."""
-    if settings.store_url:
+    if _is_postgres(settings):
         from storyline.store.postgres_lock import redact
 
         return redact(settings.store_url)
@@ -92,17 +101,24 @@ def _load_postgres() -> None:
 def open_store(settings: Settings, *, readonly: bool = False) -> SqliteStore:
     """The store the settings select, through the registry (typed as the SQLite store, whose
     methods every store implements: the contract suites check it)."""
-    if settings.store_url:
+    name = store_name(settings)
+    if name == POSTGRES:
         _load_postgres()
         store: SqliteStore = registry.create("store", POSTGRES, url=settings.store_url, readonly=readonly)
         return store
-    made: SqliteStore = registry.create("store", SQLITE, path=settings.db, readonly=readonly)
+    return create_file_store(settings.db, readonly=readonly, name=name)
+
+
+def create_file_store(path: str | Path, *, readonly: bool = False, name: str = SQLITE) -> SqliteStore:
+    """The registry's store ``name`` (``sqlite.v1`` unless said) over the file ``path``: how
+    ``open_store`` and ``store.lock`` build a file store."""
+    made: SqliteStore = registry.create("store", name, path=path, readonly=readonly)
     return made
 
 
 def writer_lock(settings: Settings) -> Lock:
     """The single-writer lock of the store the settings select (not taken yet)."""
-    if settings.store_url:
+    if _is_postgres(settings):
         _load_postgres()
         from storyline.store.postgres_lock import PostgresWriterLock
 
@@ -115,10 +131,10 @@ def writer_lock(settings: Settings) -> Lock:
 def open_writer(settings: Settings, *, timeout_s: float | None = None) -> Writer:
     """The store opened for writing with its writer lock held (see the module docstring)."""
     wait = settings.lock_timeout_s if timeout_s is None else timeout_s
-    if not settings.store_url:
+    if not _is_postgres(settings):
         from storyline.store.lock import open_writer as open_sqlite_writer
 
-        return open_sqlite_writer(settings.db, timeout_s=wait)
+        return open_sqlite_writer(settings.db, timeout_s=wait, name=store_name(settings))
     from storyline.store.postgres_lock import PostgresWriter
 
     lock = writer_lock(settings)
@@ -134,10 +150,10 @@ def open_writer(settings: Settings, *, timeout_s: float | None = None) -> Writer
 def open_reader(settings: Settings, *, timeout_s: float | None = None) -> SqliteStore:
     """The store read-only; ``StoreMissing`` when there is none (see the module docstring)."""
     wait = settings.lock_timeout_s if timeout_s is None else timeout_s
-    if not settings.store_url:
+    if not _is_postgres(settings):
         from storyline.store.lock import open_reader as open_sqlite_reader
 
-        return open_sqlite_reader(settings.db, timeout_s=wait)
+        return open_sqlite_reader(settings.db, timeout_s=wait, name=store_name(settings))
     _load_postgres()
     from storyline.store.lock import StoreMissing
     from storyline.store.postgres import StoreAbsent
@@ -158,6 +174,7 @@ __all__ = [
     "SQLITE",
     "Lock",
     "Writer",
+    "create_file_store",
     "is_postgres_url",
     "open_reader",
     "open_store",

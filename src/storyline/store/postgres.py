@@ -36,6 +36,7 @@ from storyline.store.postgres_activity import PostgresActivityReads
 from storyline.store.postgres_lock import redact
 from storyline.store.postgres_migrations import applied_migrations, apply_migrations, require_current
 from storyline.store.postgres_read import Conn
+from storyline.store.postgres_sentences import PostgresSentenceStore
 from storyline.store.postgres_sources import PostgresSourceStore
 from storyline.store.postgres_watch import PostgresWatchStore
 from storyline.store.sqlite_read import ARTICLE_COLUMNS
@@ -77,9 +78,11 @@ class PostgresStore(
     stories.PostgresStoryReads,
     facts.PostgresFactReads,
     PostgresWatchStore,
+    PostgresSentenceStore,
     PostgresSourceStore,
 ):
-    """The PostgreSQL store: ``Store`` (writer and reader), ``WatchStore`` and ``SourceStore``.
+    """The PostgreSQL store: ``Store`` (writer and reader), ``WatchStore``, ``SentenceRowStore`` and
+    ``SourceStore``.
 
     ``readonly=True`` opens a fully migrated store for reading only (no writer connection, no
     migrations; writes raise ``StoreError``; ``StoreAbsent`` when the database has no store).

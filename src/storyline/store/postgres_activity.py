@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from storyline.model import Story
 from storyline.store import COUNT_KEYS, ArticleFilter, StoryActivity
+from storyline.store import rows as shared
 from storyline.store.postgres_read import Conn, tsquery, utc, where
 from storyline.store.query import parse_query
 from storyline.store.sqlite_activity import MAX_MERGE_DEPTH, _ranked, _Tally, order_counts
@@ -127,20 +127,11 @@ def _family(conn: Conn, roots: set[str]) -> list[str]:
     return sorted(found)
 
 
-_KEY_SQL = {
-    "day": "to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-    "hour": "to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
-    "language": "COALESCE(a.language, '" + UNKNOWN + "')",
-    "source": "COALESCE(a.source, '" + UNKNOWN + "')",
-    "agency": "COALESCE(a.agency, '" + UNKNOWN + "')",
-    "story": "m.story_id",
-    "entity": "em.entity_id",
-}
-_KEY_JOIN = {
-    "story": " JOIN story_articles AS m ON m.article_id = a.id",
-    "entity": " JOIN (SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL)"
-    " AS em ON em.article_id = a.id",
-}
+_KEY_SQL = shared.key_sql(
+    UNKNOWN,
+    day="to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+    hour="to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24')",
+)
 
 
 def count_articles_by(conn: Conn, key: str, filters: ArticleFilter, query: str | None) -> dict[str, int]:
@@ -150,7 +141,7 @@ def count_articles_by(conn: Conn, key: str, filters: ArticleFilter, query: str |
     clauses, params = where(filters)
     if key in ("day", "hour"):
         clauses.append("a.published_at IS NOT NULL")
-    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + _KEY_JOIN.get(key, "")
+    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
     if query is not None:
         expression = tsquery(parse_query(query))
         if not expression:
@@ -160,12 +151,7 @@ def count_articles_by(conn: Conn, key: str, filters: ArticleFilter, query: str |
     sql = head + (" WHERE " + " AND ".join(clauses) if clauses else "") + " GROUP BY 1"
     counts = {str(k): int(n) for k, n in conn.execute(sql, params)}
     if key == "story":
-        roots = live_roots(conn, list(counts))
-        merged: Counter[str] = Counter()
-        for story_id, n in counts.items():
-            if story_id in roots:
-                merged[roots[story_id].id] += n
-        counts = dict(merged)
+        counts = shared.merge_story_counts(counts, live_roots(conn, list(counts)))
     return order_counts(key, counts)
 
 

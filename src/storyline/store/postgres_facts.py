@@ -6,16 +6,16 @@ upserted whole by the canonicaliser.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, cast
 
 from psycopg import Cursor
 
-from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import ArticleFacts, Batch, Entity, Figure, Mention, Quote, TimeMention
+from storyline.store import rows as shared
 from storyline.store.fact_rows import fact_rows, row_quote
-from storyline.store.postgres_read import Conn, utc
+from storyline.store.postgres_read import TIMES, Conn
+from storyline.store.rows import ENTITY_COLUMNS
 
 UPSERT_ENTITY = (
     "INSERT INTO entities (id, name, type, aliases, languages, n_mentions, first_seen_at, last_seen_at)"
@@ -42,9 +42,6 @@ INSERT_FIGURE = (
     'INSERT INTO figures (article_id, start, "end", text, value, unit, counts)'
     " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
 )
-_ENTITY_COLUMNS = (
-    "e.id, e.name, e.type, e.aliases, e.languages, e.first_seen_at, e.last_seen_at, e.n_mentions"
-)
 _QUOTE_COLUMNS = (
     'q.article_id, q.start, q."end", q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,'
     " q.speaker_start, q.speaker_end, q.language, q.confidence"
@@ -53,54 +50,37 @@ _QUOTE_COLUMNS = (
 
 def write_facts(cur: Cursor[Any], batch: Batch) -> None:
     """The facts part of one ``write_batch`` transaction."""
-    cur.executemany(UPSERT_ENTITY, [entity_values(e) for e in batch.entities])
+    cur.executemany(UPSERT_ENTITY, [shared.entity_values(e, TIMES) for e in batch.entities])
     for sql, rows in zip(
         (INSERT_MENTION, INSERT_QUOTE, INSERT_TIME, INSERT_FIGURE), fact_rows(batch), strict=True
     ):
         cur.executemany(sql, rows)
 
 
-def entity_values(e: Entity) -> tuple[Any, ...]:
-    return (
-        e.id, e.name, e.type, json.dumps(list(e.aliases), ensure_ascii=False), json.dumps(list(e.languages)),
-        e.n_mentions, utc(e.first_seen_at), utc(e.last_seen_at),
-    )  # fmt: skip
-
-
-def _row_entity(row: Sequence[Any]) -> Entity:
-    return Entity(
-        id=row[0], name=row[1], type=row[2], aliases=tuple(json.loads(row[3])),
-        languages=tuple(json.loads(row[4])), first_seen_at=utc(row[5]), last_seen_at=utc(row[6]),
-        n_mentions=row[7],
-    )  # fmt: skip
-
-
 def list_entities(conn: Conn, *, type: str | None, limit: int, offset: int) -> list[Entity]:
-    sql = f"SELECT {_ENTITY_COLUMNS} FROM entities AS e"
+    sql = f"SELECT {ENTITY_COLUMNS} FROM entities AS e"
     params: list[Any] = []
     if type is not None:
         sql += " WHERE e.type = %s"
         params.append(type)
     sql += " ORDER BY e.n_mentions DESC, e.seq LIMIT %s OFFSET %s"
-    return [_row_entity(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+    return [shared.entity_row(r, TIMES) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
 
 
 def get_entity(conn: Conn, entity_id: str) -> Entity | None:
-    row = conn.execute(
-        f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE e.id = %s", (entity_id,)
-    ).fetchone()
-    return None if row is None else _row_entity(row)
+    row = conn.execute(f"SELECT {ENTITY_COLUMNS} FROM entities AS e WHERE e.id = %s", (entity_id,)).fetchone()
+    return None if row is None else shared.entity_row(row, TIMES)
 
 
 def find_entities(conn: Conn, name: str, limit: int) -> list[Entity]:
     """Entities whose name or one of whose aliases is ``name`` (case-insensitive), most mentioned first."""
     sql = (
-        f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE lower(e.name) = lower(%s)"
+        f"SELECT {ENTITY_COLUMNS} FROM entities AS e WHERE lower(e.name) = lower(%s)"
         " OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(e.aliases::jsonb) AS v(value)"
         " WHERE lower(v.value) = lower(%s))"
         " ORDER BY e.n_mentions DESC, e.seq LIMIT %s"
     )
-    return [_row_entity(r) for r in conn.execute(sql, (name, name, max(limit, 0)))]
+    return [shared.entity_row(r, TIMES) for r in conn.execute(sql, (name, name, max(limit, 0)))]
 
 
 def iter_entities(conn: Conn, page: int = 1000) -> Iterator[Entity]:
@@ -108,10 +88,10 @@ def iter_entities(conn: Conn, page: int = 1000) -> Iterator[Entity]:
     after = 0
     while True:
         rows = conn.execute(
-            f"SELECT e.seq, {_ENTITY_COLUMNS} FROM entities AS e WHERE e.seq > %s ORDER BY e.seq LIMIT %s",
+            f"SELECT e.seq, {ENTITY_COLUMNS} FROM entities AS e WHERE e.seq > %s ORDER BY e.seq LIMIT %s",
             (after, page),
         ).fetchall()
-        yield from (_row_entity(r[1:]) for r in rows)
+        yield from (shared.entity_row(r[1:], TIMES) for r in rows)
         if len(rows) < page:
             return
         after = rows[-1][0]

@@ -339,7 +339,7 @@ def require_current(conn: Any, label: str) -> None:
     if pending:
         raise NeedsMigrations(
             f"store {label} needs schema migrations ({', '.join(pending)}); "
-            "open it once for writing (storyline migrate)"
+            "open it once for writing (any storyline command, e.g. `storyline stats`, migrates it first)"
         )
 
 

@@ -14,19 +14,18 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, cast
 
 from psycopg import Connection
 from psycopg.types.string import StrDumperUnknown, TextLoader
 
-from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
+from storyline.model import Article, Precision, RawDoc, Rejection
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store import rows as shared
 from storyline.store.memory import _snippet  # the same snippet as the memory store's
 from storyline.store.query import Query, parse_query, term_words, tokenize
 from storyline.store.sqlite_read import ARTICLE_COLUMNS, TITLE_WEIGHT, UNKNOWN
@@ -86,6 +85,10 @@ def utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+
+
+TIMES = shared.Times(dump=utc, load=utc)
+"""Datetimes in PostgreSQL rows: aware UTC ``timestamptz`` values."""
 
 
 def iso(value: datetime | None) -> str | None:
@@ -156,34 +159,7 @@ def tsquery(groups: Query) -> str:
 
 
 def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since is not None:
-        clauses.append("a.published_at >= %s")
-        params.append(utc(filters.since))
-    if filters.until is not None:
-        clauses.append("a.published_at < %s")
-        params.append(utc(filters.until))
-    for column, value in (
-        ("source", filters.source),
-        ("language", filters.language),
-        ("agency", filters.agency),
-    ):
-        if value is not None:
-            clauses.append(f"a.{column} = %s")
-            params.append(value)
-    if not filters.include_duplicates:
-        clauses.append("a.duplicate_of IS NULL")
-    if filters.entity is not None:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = %s)"
-        )
-        params.append(filters.entity)
-    return clauses, params
-
-
-def _where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
-    return keyword + " AND ".join(clauses) if clauses else ""
+    return shared.where(filters, TIMES, "%s")
 
 
 def get_article(conn: Conn, article_id: str) -> Article | None:
@@ -195,13 +171,13 @@ def list_articles(conn: Conn, filters: ArticleFilter, limit: int, offset: int) -
     if limit <= 0:
         return []
     clauses, params = where(filters)
-    sql = SELECT_ARTICLE + _where_sql(clauses) + _ORDER + " LIMIT %s OFFSET %s"
+    sql = SELECT_ARTICLE + shared.where_sql(clauses) + _ORDER + " LIMIT %s OFFSET %s"
     return [row_article(r) for r in conn.execute(sql, (*params, limit, max(offset, 0)))]
 
 
 def count_articles(conn: Conn, filters: ArticleFilter) -> int:
     clauses, params = where(filters)
-    row = conn.execute("SELECT count(*) FROM articles AS a" + _where_sql(clauses), params).fetchone()
+    row = conn.execute("SELECT count(*) FROM articles AS a" + shared.where_sql(clauses), params).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -221,7 +197,7 @@ def search(conn: Conn, query: str, filters: ArticleFilter, limit: int, offset: i
         f"SELECT {_COLUMNS}, ts_rank(%s::real[], a.fts, q.q, 1) AS score"
         " FROM articles AS a, to_tsquery('simple', %s) AS q(q)"
         " WHERE a.fts @@ q.q"
-        + _where_sql(clauses, " AND ")
+        + shared.where_sql(clauses, " AND ")
         + " ORDER BY score DESC, a.seq DESC LIMIT %s OFFSET %s"
     )
     rows = conn.execute(sql, (RANK_WEIGHTS, expression, *params, limit, max(offset, 0))).fetchall()
@@ -239,34 +215,17 @@ def list_rejections(conn: Conn, limit: int, offset: int) -> list[Rejection]:
     if limit <= 0:
         return []
     rows = conn.execute(
-        "SELECT origin, stage, reason, detail, at, raw FROM rejections ORDER BY at DESC, id DESC"
-        " LIMIT %s OFFSET %s",
+        f"SELECT {shared.REJECTION_COLUMNS} FROM rejections ORDER BY at DESC, id DESC LIMIT %s OFFSET %s",
         (limit, max(offset, 0)),
     )
-    return [
-        Rejection(
-            origin=o,
-            stage=s,
-            reason=r,
-            detail=d,
-            at=cast(datetime, utc(at)),
-            raw=None if raw is None else bytes(raw),
-        )
-        for o, s, r, d, at, raw in rows
-    ]
+    return [shared.rejection_row(row, TIMES) for row in rows]
 
 
 def get_raw(conn: Conn, raw_id: str) -> RawDoc | None:
-    row = conn.execute(
-        "SELECT origin, kind, body, url, hints FROM raws WHERE raw_id = %s", (raw_id,)
-    ).fetchone()
+    row = conn.execute(f"SELECT {shared.RAW_COLUMNS} FROM raws WHERE raw_id = %s", (raw_id,)).fetchone()
     if row is None:
         return None
-    origin, kind, body, url, hints = row
-    return RawDoc(
-        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
-        hints=MappingProxyType(dict(json.loads(hints))),
-    )  # fmt: skip
+    return shared.raw_row(row)
 
 
 def _counts(conn: Conn, sql: str, *params: Any) -> dict[str, int]:

@@ -6,42 +6,20 @@ Configuration and poll state are written by different statements: ``save_source_
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from psycopg import Cursor
 
-from storyline.follow.source import Source
-from storyline.store.postgres_read import Conn, utc
+from storyline.model import Source
+from storyline.store import rows as shared
+from storyline.store.postgres_read import TIMES, Conn, utc
+from storyline.store.rows import SOURCE_COLUMNS
 
 __all__ = ["PostgresSourceStore"]
 
-_COLUMNS = (
-    "id, url, name, every_s, fetch_links, paused, created_at, etag, last_modified, kind, last_poll_at,"
-    " last_status, last_new_items, consecutive_failures, next_due_at, last_error"
-)
-_STATE = (
-    "etag = %s, last_modified = %s, kind = %s, last_poll_at = %s, last_status = %s, last_new_items = %s,"
-    " consecutive_failures = %s, next_due_at = %s, last_error = %s"
-)
-
-
-def _source(row: Sequence[Any]) -> Source:
-    return Source(
-        id=row[0], url=row[1], name=row[2], every_s=int(row[3]), fetch_links=bool(row[4]),
-        paused=bool(row[5]), created_at=cast(datetime, utc(row[6])), etag=row[7], last_modified=row[8],
-        kind=row[9],
-        last_poll_at=utc(row[10]), last_status=row[11], last_new_items=int(row[12]),
-        consecutive_failures=int(row[13]), next_due_at=utc(row[14]), last_error=row[15],
-    )  # fmt: skip
-
-
-def _state(s: Source) -> tuple[Any, ...]:
-    return (
-        s.etag, s.last_modified, s.kind, utc(s.last_poll_at), s.last_status, s.last_new_items,
-        s.consecutive_failures, utc(s.next_due_at), s.last_error,
-    )  # fmt: skip
+_STATE = shared.source_state_sql("%s")
 
 
 class PostgresSourceStore:
@@ -64,12 +42,12 @@ class PostgresSourceStore:
             bool(s.fetch_links),
             bool(s.paused),
             utc(s.created_at),
-            *_state(s),
+            *shared.source_state(s, TIMES),
         )
 
         def work(cur: Cursor[Any]) -> None:
             cur.execute(
-                f"INSERT INTO sources ({_COLUMNS}) VALUES ({', '.join(['%s'] * 16)})"
+                f"INSERT INTO sources ({SOURCE_COLUMNS}) VALUES ({', '.join(['%s'] * 16)})"
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name, every_s = excluded.every_s,"
                 " fetch_links = excluded.fetch_links",
                 values,
@@ -81,22 +59,29 @@ class PostgresSourceStore:
         return stored
 
     def get_source(self, source_id: str) -> Source | None:
-        row = self._reader().execute(f"SELECT {_COLUMNS} FROM sources WHERE id = %s", (source_id,)).fetchone()
-        return _source(row) if row else None
+        row = (
+            self._reader()
+            .execute(f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id = %s", (source_id,))
+            .fetchone()
+        )
+        return shared.source_row(row, TIMES) if row else None
 
     def list_sources(self) -> list[Source]:
         """Every source, oldest first."""
-        rows = self._reader().execute(f'SELECT {_COLUMNS} FROM sources ORDER BY created_at, id COLLATE "C"')
-        return [_source(r) for r in rows]
+        rows = self._reader().execute(
+            f'SELECT {SOURCE_COLUMNS} FROM sources ORDER BY created_at, id COLLATE "C"'
+        )
+        return [shared.source_row(r, TIMES) for r in rows]
 
     def due_sources(self, now: datetime, *, limit: int = 100) -> list[Source]:
         """Sources not paused whose next poll is at or before ``now`` (never polled first)."""
         rows = self._reader().execute(
-            f"SELECT {_COLUMNS} FROM sources WHERE NOT paused AND (next_due_at IS NULL OR next_due_at <= %s)"
+            f"SELECT {SOURCE_COLUMNS} FROM sources"
+            " WHERE NOT paused AND (next_due_at IS NULL OR next_due_at <= %s)"
             ' ORDER BY next_due_at IS NOT NULL, next_due_at, created_at, id COLLATE "C" LIMIT %s',
             (utc(now), max(limit, 0)),
         )
-        return [_source(r) for r in rows]
+        return [shared.source_row(r, TIMES) for r in rows]
 
     def remove_source(self, source_id: str) -> bool:
         found = self.get_source(source_id) is not None
@@ -127,7 +112,9 @@ class PostgresSourceStore:
         found = self.get_source(source.id) is not None
 
         def work(cur: Cursor[Any]) -> None:
-            cur.execute(f"UPDATE sources SET {_STATE} WHERE id = %s", (*_state(source), source.id))
+            cur.execute(
+                f"UPDATE sources SET {_STATE} WHERE id = %s", (*shared.source_state(source, TIMES), source.id)
+            )
 
         self._transaction(work)
         return found

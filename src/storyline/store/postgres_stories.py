@@ -6,7 +6,6 @@ assigner, with its opaque ``state`` (``bytea``) kept when a batch brings none.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
@@ -14,7 +13,9 @@ from typing import Any, cast
 from psycopg import Cursor
 
 from storyline.model import Batch, Story, StoryEvent, Storyline
-from storyline.store.postgres_read import Conn, utc
+from storyline.store import rows as shared
+from storyline.store.postgres_read import TIMES, Conn, utc
+from storyline.store.rows import STORY_COLUMNS, STORYLINE_COLUMNS, TIME_ORDER
 
 UPSERT_STORY = (
     "INSERT INTO stories (id, label, n_articles, languages, sources, first_seen_at, last_seen_at,"
@@ -41,13 +42,6 @@ INSERT_EVENT = (
     "INSERT INTO story_events (kind, subject_id, object_id, reason, at) VALUES (%s, %s, %s, %s, %s)"
 )
 
-_STORY_COLUMNS = (
-    "s.id, s.label, s.n_articles, s.languages, s.sources, s.first_seen_at, s.last_seen_at,"
-    " s.storyline_id, s.merged_into"
-)
-_STORYLINE_COLUMNS = "l.id, l.label, l.n_articles, l.first_seen_at, l.last_seen_at, l.merged_into"
-_TIME_ORDER = " ORDER BY a.published_at IS NULL, a.published_at, a.seq"
-
 
 def write_stories(cur: Cursor[Any], batch: Batch) -> None:
     """The story part of one ``write_batch`` transaction."""
@@ -56,7 +50,10 @@ def write_stories(cur: Cursor[Any], batch: Batch) -> None:
         INSERT_ASSIGNMENT,
         [(a.article_id, a.story_id, float(a.score), bool(a.is_new_story)) for a in batch.assignments],
     )
-    cur.executemany(UPSERT_STORY, [story_values(s, batch.story_states.get(s.id)) for s in batch.stories])
+    cur.executemany(
+        UPSERT_STORY,
+        [shared.story_values(s, batch.story_states.get(s.id), TIMES) for s in batch.stories],
+    )
     cur.executemany(
         UPSERT_STORYLINE,
         [
@@ -81,22 +78,6 @@ def clear_stories(cur: Cursor[Any]) -> None:
     cur.execute("TRUNCATE story_articles, stories, storylines, story_events")
 
 
-def story_values(story: Story, state: bytes | None) -> tuple[Any, ...]:
-    return (
-        story.id, story.label, story.n_articles, json.dumps(list(story.languages)),
-        json.dumps(list(story.sources)), utc(story.first_seen_at), utc(story.last_seen_at),
-        story.storyline_id, story.merged_into, None if state is None else bytes(state),
-    )  # fmt: skip
-
-
-def _row_story(row: Sequence[Any], article_ids: tuple[str, ...] = ()) -> Story:
-    return Story(
-        id=row[0], label=row[1], n_articles=row[2], languages=tuple(json.loads(row[3])),
-        sources=tuple(json.loads(row[4])), first_seen_at=utc(row[5]), last_seen_at=utc(row[6]),
-        storyline_id=row[7], merged_into=row[8], article_ids=article_ids,
-    )  # fmt: skip
-
-
 def list_stories(
     conn: Conn, *, language: str | None, since: datetime | None, limit: int, offset: int
 ) -> list[Story]:
@@ -110,25 +91,25 @@ def list_stories(
         clauses.append("s.last_seen_at >= %s")
         params.append(utc(since))
     sql = (
-        f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE {' AND '.join(clauses)}"
+        f"SELECT {STORY_COLUMNS} FROM stories AS s WHERE {' AND '.join(clauses)}"
         " ORDER BY s.n_articles DESC, s.last_seen_at DESC NULLS LAST, s.seq LIMIT %s OFFSET %s"
     )
-    return [_row_story(r) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
+    return [shared.story_row(r, TIMES) for r in conn.execute(sql, [*params, max(limit, 0), max(offset, 0)])]
 
 
 def get_story(conn: Conn, story_id: str) -> Story | None:
     """The story with its article ids in time order, those of stories merged into it included."""
-    row = conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE s.id = %s", (story_id,)).fetchone()
+    row = conn.execute(f"SELECT {STORY_COLUMNS} FROM stories AS s WHERE s.id = %s", (story_id,)).fetchone()
     if row is None:
         return None
     ids = conn.execute(
         "WITH RECURSIVE family(id) AS (SELECT %s::text UNION SELECT s.id FROM stories AS s"
         " JOIN family AS f ON s.merged_into = f.id)"
         " SELECT a.id FROM story_articles AS m JOIN articles AS a ON a.id = m.article_id"
-        " WHERE m.story_id IN (SELECT id FROM family)" + _TIME_ORDER,
+        " WHERE m.story_id IN (SELECT id FROM family)" + TIME_ORDER,
         (story_id,),
     )
-    return _row_story(row, tuple(r[0] for r in ids))
+    return shared.story_row(row, TIMES, tuple(r[0] for r in ids))
 
 
 def story_ids_of(conn: Conn, article_ids: Sequence[str]) -> dict[str, str]:
@@ -142,14 +123,14 @@ def story_ids_of(conn: Conn, article_ids: Sequence[str]) -> dict[str, str]:
 
 def list_storylines(conn: Conn, *, limit: int, offset: int) -> list[Storyline]:
     sql = (
-        f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.merged_into IS NULL"
+        f"SELECT {STORYLINE_COLUMNS} FROM storylines AS l WHERE l.merged_into IS NULL"
         " ORDER BY l.n_articles DESC, l.last_seen_at DESC NULLS LAST, l.seq LIMIT %s OFFSET %s"
     )
     return [_with_stories(conn, r) for r in conn.execute(sql, (max(limit, 0), max(offset, 0))).fetchall()]
 
 
 def get_storyline(conn: Conn, storyline_id: str) -> Storyline | None:
-    sql = f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.id = %s"
+    sql = f"SELECT {STORYLINE_COLUMNS} FROM storylines AS l WHERE l.id = %s"
     row = conn.execute(sql, (storyline_id,)).fetchone()
     return None if row is None else _with_stories(conn, row)
 
@@ -160,10 +141,7 @@ def _with_stories(conn: Conn, row: Sequence[Any]) -> Storyline:
         " ORDER BY first_seen_at IS NULL, first_seen_at, seq",
         (row[0],),
     ).fetchall()
-    return Storyline(
-        id=row[0], label=row[1], n_articles=row[2], story_ids=tuple(r[0] for r in ids),
-        first_seen_at=utc(row[3]), last_seen_at=utc(row[4]), merged_into=row[5],
-    )  # fmt: skip
+    return shared.storyline_row(row, TIMES, tuple(r[0] for r in ids))
 
 
 def story_events(conn: Conn, story_id: str) -> list[StoryEvent]:
@@ -181,14 +159,14 @@ def iter_story_states(conn: Conn, since: datetime | None, page: int = 1000) -> I
     after = 0
     while True:
         rows = conn.execute(
-            f"SELECT s.seq, {_STORY_COLUMNS}, s.state FROM stories AS s"
+            f"SELECT s.seq, {STORY_COLUMNS}, s.state FROM stories AS s"
             " WHERE s.merged_into IS NULL AND s.state IS NOT NULL AND s.seq > %s"
             " AND (%s::timestamptz IS NULL OR s.last_seen_at IS NULL OR s.last_seen_at >= %s)"
             " ORDER BY s.seq LIMIT %s",
             (after, utc(since), utc(since), page),
         ).fetchall()
         for row in rows:
-            yield _row_story(row[1:10]), bytes(row[10])
+            yield shared.story_row(row[1:10], TIMES), bytes(row[10])
         if len(rows) < page:
             return
         after = rows[-1][0]

@@ -1,4 +1,4 @@
-"""Watchlists, alerts, deliveries, the alert cursor and cached sentence rows in PostgreSQL.
+"""Watchlists, alerts, deliveries and the alert cursor in PostgreSQL.
 
 Mixed into ``PostgresStore`` (the statements of ``sqlite_watch``). An alert is stored at most once per
 watchlist and article (``ON CONFLICT DO NOTHING`` on that pair).
@@ -6,45 +6,20 @@ watchlist and article (``ON CONFLICT DO NOTHING`` on that pair).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
 from psycopg import Cursor
 
-from storyline.alerts.model import Alert, Delivery, Watchlist
-from storyline.model import utc_now
-from storyline.store.postgres_read import Conn, utc
+from storyline.model import Alert, Delivery, Watchlist, utc_now
+from storyline.store import rows as shared
+from storyline.store.postgres_read import TIMES, Conn, utc
+from storyline.store.rows import ALERT_COLUMNS, DELIVERY_COLUMNS, WATCHLIST_COLUMNS
 
 __all__ = ["PostgresWatchStore"]
 
-Spans = tuple[tuple[int, int], ...]
 Work = Callable[[Cursor[Any]], None]
-
-_WATCHLIST_COLUMNS = (
-    "id, name, entities, keywords, example, threshold, webhook_url, webhook_secret, example_vector,"
-    " created_at, last_visit_at"
-)
-_ALERT_COLUMNS = "id, watchlist_id, article_id, story_id, score, reasons, title, published_at, created_at"
-
-
-def _watchlist(row: Sequence[Any]) -> Watchlist:
-    return Watchlist(
-        id=row[0], name=row[1], entities=tuple(json.loads(row[2])), keywords=tuple(json.loads(row[3])),
-        example=row[4], threshold=float(row[5]), webhook_url=row[6], webhook_secret=row[7],
-        example_vector=None if row[8] is None else bytes(row[8]), created_at=cast(datetime, utc(row[9])),
-        last_visit_at=utc(row[10]),
-    )  # fmt: skip
-
-
-def _alert(row: Sequence[Any]) -> Alert:
-    return Alert(
-        id=row[0], watchlist_id=row[1], article_id=row[2], story_id=row[3], score=float(row[4]),
-        reasons=tuple(json.loads(row[5])), title=row[6], published_at=utc(row[7]),
-        created_at=cast(datetime, utc(row[8])),
-    )  # fmt: skip
 
 
 class PostgresWatchStore:
@@ -69,30 +44,24 @@ class PostgresWatchStore:
 
     def add_watchlist(self, watchlist: Watchlist) -> None:
         """Store ``watchlist`` (replacing one with the same id)."""
-        w = watchlist
-        values = (
-            w.id, w.name, json.dumps(list(w.entities), ensure_ascii=False),
-            json.dumps(list(w.keywords), ensure_ascii=False), w.example, w.threshold, w.webhook_url,
-            w.webhook_secret, None if w.example_vector is None else bytes(w.example_vector),
-            utc(w.created_at), utc(w.last_visit_at),
-        )  # fmt: skip
-        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in _WATCHLIST_COLUMNS.split(",")[1:])
+        values = shared.watchlist_values(watchlist, TIMES)
+        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in WATCHLIST_COLUMNS.split(",")[1:])
         self._write(
-            f"INSERT INTO watchlists ({_WATCHLIST_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})"
+            f"INSERT INTO watchlists ({WATCHLIST_COLUMNS}) VALUES ({', '.join(['%s'] * 11)})"
             f" ON CONFLICT (id) DO UPDATE SET {updates}",
             values,
         )
 
     def get_watchlist(self, watchlist_id: str) -> Watchlist | None:
-        sql = f"SELECT {_WATCHLIST_COLUMNS} FROM watchlists WHERE id = %s"
+        sql = f"SELECT {WATCHLIST_COLUMNS} FROM watchlists WHERE id = %s"
         row = self._reader().execute(sql, (watchlist_id,)).fetchone()
-        return _watchlist(row) if row else None
+        return shared.watchlist_row(row, TIMES) if row else None
 
     def list_watchlists(self) -> list[Watchlist]:
         rows = self._reader().execute(
-            f'SELECT {_WATCHLIST_COLUMNS} FROM watchlists ORDER BY created_at, id COLLATE "C"'
+            f'SELECT {WATCHLIST_COLUMNS} FROM watchlists ORDER BY created_at, id COLLATE "C"'
         )
-        return [_watchlist(r) for r in rows]
+        return [shared.watchlist_row(r, TIMES) for r in rows]
 
     def remove_watchlist(self, watchlist_id: str) -> bool:
         """Forget a watchlist, its alerts and their deliveries."""
@@ -121,13 +90,10 @@ class PostgresWatchStore:
         def work(cur: Cursor[Any]) -> None:
             for a in alerts:
                 cur.execute(
-                    f"INSERT INTO alerts ({_ALERT_COLUMNS}) VALUES ({', '.join(['%s'] * 9)})"
+                    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES ({', '.join(['%s'] * 9)})"
                     " ON CONFLICT DO NOTHING",
-                    (
-                        a.id, a.watchlist_id, a.article_id, a.story_id, a.score, json.dumps(list(a.reasons)),
-                        a.title, utc(a.published_at), utc(a.created_at),
-                    ),
-                )  # fmt: skip
+                    shared.alert_values(a, TIMES),
+                )
                 if cur.rowcount:
                     added.append(a)
 
@@ -145,19 +111,18 @@ class PostgresWatchStore:
     ) -> list[Alert]:
         """Alerts, newest first."""
         rows = self._reader().execute(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE (%s::text IS NULL OR watchlist_id = %s)"
+            f"SELECT {ALERT_COLUMNS} FROM alerts WHERE (%s::text IS NULL OR watchlist_id = %s)"
             " AND (%s::timestamptz IS NULL OR created_at >= %s) ORDER BY seq DESC LIMIT %s OFFSET %s",
             (watchlist_id, watchlist_id, utc(since), utc(since), max(limit, 0), max(offset, 0)),
         )
-        return [_alert(r) for r in rows]
+        return [shared.alert_row(r, TIMES) for r in rows]
 
     # -- deliveries ------------------------------------------------------------------------------
 
     def record_delivery(self, delivery: Delivery) -> None:
         d = delivery
         self._write(
-            "INSERT INTO deliveries (alert_id, attempt, ok, status, error, at)"
-            " VALUES (%s, %s, %s, %s, %s, %s)"
+            f"INSERT INTO deliveries ({DELIVERY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (alert_id, attempt) DO UPDATE SET ok = excluded.ok, status = excluded.status,"
             " error = excluded.error, at = excluded.at",
             (d.alert_id, d.attempt, bool(d.ok), d.status, d.error, utc(d.at)),
@@ -165,21 +130,21 @@ class PostgresWatchStore:
 
     def list_deliveries(self, alert_id: str | None = None) -> list[Delivery]:
         rows = self._reader().execute(
-            "SELECT alert_id, attempt, ok, status, error, at FROM deliveries"
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries"
             ' WHERE (%s::text IS NULL OR alert_id = %s) ORDER BY at, alert_id COLLATE "C", attempt',
             (alert_id, alert_id),
         )
-        return [Delivery(r[0], int(r[1]), bool(r[2]), r[3], r[4], cast(datetime, utc(r[5]))) for r in rows]
+        return [shared.delivery_row(r, TIMES) for r in rows]
 
     def undelivered_alerts(self) -> list[Alert]:
-        cols = ", ".join(f"a.{c.strip()}" for c in _ALERT_COLUMNS.split(","))
+        cols = ", ".join(f"a.{c.strip()}" for c in ALERT_COLUMNS.split(","))
         rows = self._reader().execute(
             f"SELECT {cols} FROM alerts AS a JOIN watchlists AS w ON w.id = a.watchlist_id"
             " WHERE w.webhook_url IS NOT NULL AND w.webhook_url != ''"
             " AND NOT EXISTS (SELECT 1 FROM deliveries AS d WHERE d.alert_id = a.id AND d.ok)"
             " ORDER BY a.seq"
         )
-        return [_alert(r) for r in rows]
+        return [shared.alert_row(r, TIMES) for r in rows]
 
     # -- the alert cursor ------------------------------------------------------------------------
 
@@ -203,33 +168,3 @@ class PostgresWatchStore:
     def last_seq(self) -> int:
         row = self._reader().execute("SELECT max(seq) FROM articles").fetchone()
         return int(row[0] or 0) if row else 0
-
-    # -- cached sentence rows (the digest) -------------------------------------------------------
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]:
-        out: dict[str, tuple[Spans, bytes]] = {}
-        if not article_ids:
-            return out
-        rows = self._reader().execute(
-            "SELECT article_id, spans, rows FROM sentence_vectors"
-            " WHERE embedder = %s AND article_id = ANY(%s)",
-            (embedder, list(article_ids)),
-        )
-        for article_id, spans, data in rows:
-            pairs = np.frombuffer(bytes(spans), dtype="<i4").reshape(-1, 2).tolist()
-            out[article_id] = (tuple((s, e) for s, e in pairs), bytes(data))
-        return out
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None:
-        values = [
-            (a, embedder, np.asarray(spans, dtype="<i4").reshape(-1, 2).tobytes(), bytes(data))
-            for a, (spans, data) in rows.items()
-        ]
-        self._write(
-            "INSERT INTO sentence_vectors (article_id, embedder, spans, rows) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (article_id, embedder) DO UPDATE SET spans = excluded.spans, rows = excluded.rows",
-            values,
-            many=True,
-        )

@@ -30,6 +30,7 @@ from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
+from storyline.store.sqlite_sentences import SqliteSentenceStore
 from storyline.store.sqlite_sources import SqliteSourceStore
 from storyline.store.sqlite_watch import SqliteWatchStore
 
@@ -65,7 +66,9 @@ _UPSERT_REJECTION = (
 _BUMP_VERSION = "UPDATE meta SET value = value + 1 WHERE name = 'version'"
 
 
-class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore, SqliteSourceStore):
+class SqliteStore(
+    stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchStore, SqliteSentenceStore, SqliteSourceStore
+):
     """The SQLite store: ``Store`` (writer and reader) over one database file.
 
     ``readonly=True`` opens an existing, fully migrated database for reading only (no writer
@@ -90,7 +93,8 @@ class SqliteStore(stories.SqliteStoryReads, facts.SqliteFactReads, SqliteWatchSt
                 self.close()
                 raise StoreError(
                     f"database {self.path} needs schema migrations ({', '.join(pending)}); "
-                    "open it once for writing (storyline migrate)"
+                    "open it once for writing (any storyline command, e.g. `storyline stats`, migrates it"
+                    " first)"
                 )
         else:
             self._writer = self._guard(self._connect_writer)

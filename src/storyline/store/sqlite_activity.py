@@ -17,6 +17,7 @@ from typing import Any
 
 from storyline.model import Story
 from storyline.store import COUNT_KEYS, ArticleFilter, StoryActivity
+from storyline.store import rows as shared
 from storyline.store.query import parse_query, to_fts5
 from storyline.store.sqlite_read import CHUNK, UNKNOWN, from_iso, to_iso, where
 
@@ -151,20 +152,7 @@ def _family(conn: sqlite3.Connection, roots: set[str]) -> list[str]:
     return sorted(found)
 
 
-_KEY_SQL = {
-    "day": "substr(a.published_at, 1, 10)",
-    "hour": "substr(a.published_at, 1, 13)",
-    "language": "COALESCE(a.language, '" + UNKNOWN + "')",
-    "source": "COALESCE(a.source, '" + UNKNOWN + "')",
-    "agency": "COALESCE(a.agency, '" + UNKNOWN + "')",
-    "story": "m.story_id",
-    "entity": "em.entity_id",
-}
-_KEY_JOIN = {
-    "story": " JOIN story_articles AS m ON m.article_id = a.id",
-    "entity": " JOIN (SELECT DISTINCT article_id, entity_id FROM mentions WHERE entity_id IS NOT NULL)"
-    " AS em ON em.article_id = a.id",
-}
+_KEY_SQL = shared.key_sql(UNKNOWN, day="substr(a.published_at, 1, 10)", hour="substr(a.published_at, 1, 13)")
 
 
 def count_articles_by(
@@ -176,7 +164,7 @@ def count_articles_by(
     clauses, params = where(filters)
     if key in ("day", "hour"):
         clauses.append("a.published_at IS NOT NULL")
-    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + _KEY_JOIN.get(key, "")
+    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
     if query is not None:
         expression = to_fts5(parse_query(query))
         if not expression:
@@ -187,12 +175,7 @@ def count_articles_by(
     sql = head + (" WHERE " + " AND ".join(clauses) if clauses else "") + " GROUP BY k"
     counts = {str(k): int(n) for k, n in conn.execute(sql, params)}
     if key == "story":
-        roots = live_roots(conn, list(counts))
-        merged: Counter[str] = Counter()
-        for story_id, n in counts.items():
-            if story_id in roots:
-                merged[roots[story_id].id] += n
-        counts = dict(merged)
+        counts = shared.merge_story_counts(counts, live_roots(conn, list(counts)))
     return order_counts(key, counts)
 
 

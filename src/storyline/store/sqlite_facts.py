@@ -6,15 +6,15 @@ upserted whole by the canonicaliser, which owns their aliases and counts.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any, cast
 
-from storyline.model import Batch, Entity, Figure, Mention, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import ArticleFacts, Batch, Entity, Figure, Mention, Quote, TimeMention
+from storyline.store import rows as shared
 from storyline.store.fact_rows import fact_rows, row_quote
-from storyline.store.sqlite_read import from_iso, to_iso
+from storyline.store.rows import ENTITY_COLUMNS
+from storyline.store.sqlite_read import TIMES
 
 UPSERT_ENTITY = (
     "INSERT INTO entities (id, name, type, aliases, languages, n_mentions, first_seen_at, last_seen_at)"
@@ -38,9 +38,6 @@ INSERT_FIGURE = (
     "INSERT OR IGNORE INTO figures (article_id, start, end, text, value, unit, counts)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-_ENTITY_COLUMNS = (
-    "e.id, e.name, e.type, e.aliases, e.languages, e.first_seen_at, e.last_seen_at, e.n_mentions"
-)
 _QUOTE_COLUMNS = (
     "q.article_id, q.start, q.end, q.text, q.kind, q.cue, q.speaker, q.speaker_entity_id,"
     " q.speaker_start, q.speaker_end, q.language, q.confidence"
@@ -49,57 +46,42 @@ _QUOTE_COLUMNS = (
 
 def write_facts(writer: sqlite3.Connection, batch: Batch) -> None:
     """The facts part of one ``write_batch`` transaction."""
-    writer.executemany(UPSERT_ENTITY, [entity_values(e) for e in batch.entities])
+    writer.executemany(UPSERT_ENTITY, [shared.entity_values(e, TIMES) for e in batch.entities])
     for sql, rows in zip(
         (INSERT_MENTION, INSERT_QUOTE, INSERT_TIME, INSERT_FIGURE), fact_rows(batch), strict=True
     ):
         writer.executemany(sql, rows)
 
 
-def entity_values(e: Entity) -> tuple[Any, ...]:
-    return (
-        e.id, e.name, e.type, json.dumps(list(e.aliases), ensure_ascii=False), json.dumps(list(e.languages)),
-        e.n_mentions, to_iso(e.first_seen_at), to_iso(e.last_seen_at),
-    )  # fmt: skip
-
-
-def _row_entity(row: Sequence[Any]) -> Entity:
-    return Entity(
-        id=row[0], name=row[1], type=row[2], aliases=tuple(json.loads(row[3])),
-        languages=tuple(json.loads(row[4])), first_seen_at=from_iso(row[5]), last_seen_at=from_iso(row[6]),
-        n_mentions=row[7],
-    )  # fmt: skip
-
-
 def list_entities(conn: sqlite3.Connection, *, type: str | None, limit: int, offset: int) -> list[Entity]:
-    sql = f"SELECT {_ENTITY_COLUMNS} FROM entities AS e"
+    sql = f"SELECT {ENTITY_COLUMNS} FROM entities AS e"
     params: list[Any] = []
     if type is not None:
         sql += " WHERE e.type = ?"
         params.append(type)
     sql += " ORDER BY e.n_mentions DESC, e.seq LIMIT ? OFFSET ?"
-    return [_row_entity(r) for r in conn.execute(sql, [*params, limit, offset])]
+    return [shared.entity_row(r, TIMES) for r in conn.execute(sql, [*params, limit, offset])]
 
 
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> Entity | None:
-    row = conn.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE e.id = ?", (entity_id,)).fetchone()
-    return None if row is None else _row_entity(row)
+    row = conn.execute(f"SELECT {ENTITY_COLUMNS} FROM entities AS e WHERE e.id = ?", (entity_id,)).fetchone()
+    return None if row is None else shared.entity_row(row, TIMES)
 
 
 def find_entities(conn: sqlite3.Connection, name: str, limit: int) -> list[Entity]:
     """Entities whose name or one of whose aliases is ``name`` (case-insensitive), most mentioned first."""
     sql = (
-        f"SELECT {_ENTITY_COLUMNS} FROM entities AS e WHERE e.name = ? COLLATE NOCASE"
+        f"SELECT {ENTITY_COLUMNS} FROM entities AS e WHERE e.name = ? COLLATE NOCASE"
         " OR EXISTS (SELECT 1 FROM json_each(e.aliases) WHERE lower(value) = lower(?))"
         " ORDER BY e.n_mentions DESC, e.seq LIMIT ?"
     )
-    return [_row_entity(r) for r in conn.execute(sql, (name, name, limit))]
+    return [shared.entity_row(r, TIMES) for r in conn.execute(sql, (name, name, limit))]
 
 
 def iter_entities(conn: sqlite3.Connection) -> Iterator[Entity]:
-    cursor = conn.execute(f"SELECT {_ENTITY_COLUMNS} FROM entities AS e ORDER BY e.seq")
+    cursor = conn.execute(f"SELECT {ENTITY_COLUMNS} FROM entities AS e ORDER BY e.seq")
     while rows := cursor.fetchmany(1000):
-        yield from (_row_entity(r) for r in rows)
+        yield from (shared.entity_row(r, TIMES) for r in rows)
 
 
 def list_quotes(

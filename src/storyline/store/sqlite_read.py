@@ -6,16 +6,15 @@ taken as UTC), which sort in time order, and read back as tz-aware UTC datetimes
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from types import MappingProxyType
 from typing import Any, cast
 
-from storyline.model import Article, Precision, RawDoc, RawKind, Rejection
+from storyline.model import Article, Precision, RawDoc, Rejection
 from storyline.store import ArticleFilter, SearchHit
+from storyline.store import rows as shared
 from storyline.store.query import parse_query, to_fts5
 
 LOGGER = logging.getLogger(__name__)
@@ -56,6 +55,10 @@ def parse_at(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(UTC)
 
 
+TIMES = shared.Times(dump=to_iso, load=from_iso)
+"""Datetimes in SQLite rows: ISO 8601 UTC strings."""
+
+
 def article_values(article: Article) -> tuple[Any, ...]:
     """The values of ``article`` in ``ARTICLE_COLUMNS`` order."""
     return (
@@ -78,34 +81,7 @@ def row_article(row: Sequence[Any]) -> Article:
 
 def where(filters: ArticleFilter) -> tuple[list[str], list[Any]]:
     """SQL conditions (on alias ``a``) and their parameters for ``filters``."""
-    clauses: list[str] = []
-    params: list[Any] = []
-    if filters.since is not None:
-        clauses.append("a.published_at >= ?")
-        params.append(to_iso(filters.since))
-    if filters.until is not None:
-        clauses.append("a.published_at < ?")
-        params.append(to_iso(filters.until))
-    for column, value in (
-        ("source", filters.source),
-        ("language", filters.language),
-        ("agency", filters.agency),
-    ):
-        if value is not None:
-            clauses.append(f"a.{column} = ?")
-            params.append(value)
-    if not filters.include_duplicates:
-        clauses.append("a.duplicate_of IS NULL")
-    if filters.entity is not None:
-        clauses.append(
-            "EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = ?)"
-        )
-        params.append(filters.entity)
-    return clauses, params
-
-
-def _where_sql(clauses: list[str], keyword: str = " WHERE ") -> str:
-    return keyword + " AND ".join(clauses) if clauses else ""
+    return shared.where(filters, TIMES, "?")
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
@@ -119,7 +95,7 @@ def list_articles(conn: sqlite3.Connection, filters: ArticleFilter, limit: int, 
     if limit <= 0:
         return []
     clauses, params = where(filters)
-    sql = _SELECT_ARTICLE + _where_sql(clauses) + _ORDER + " LIMIT ? OFFSET ?"
+    sql = _SELECT_ARTICLE + shared.where_sql(clauses) + _ORDER + " LIMIT ? OFFSET ?"
     return [row_article(row) for row in conn.execute(sql, (*params, limit, max(offset, 0)))]
 
 
@@ -133,7 +109,7 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 def count_articles(conn: sqlite3.Connection, filters: ArticleFilter) -> int:
     """How many articles match ``filters``."""
     clauses, params = where(filters)
-    row = conn.execute("SELECT COUNT(*) FROM articles AS a" + _where_sql(clauses), params).fetchone()
+    row = conn.execute("SELECT COUNT(*) FROM articles AS a" + shared.where_sql(clauses), params).fetchone()
     return int(row[0])
 
 
@@ -160,7 +136,7 @@ def search(
             + ", bm25(articles_fts, ?, 1.0) AS score"
             + " FROM articles_fts JOIN articles AS a ON a.seq = articles_fts.rowid"
             + " WHERE articles_fts MATCH ?"
-            + _where_sql(clauses, " AND ")
+            + shared.where_sql(clauses, " AND ")
             + " ORDER BY score, a.seq DESC LIMIT ? OFFSET ?"
         )
         args = (SNIPPET_WORDS, TITLE_WEIGHT, expression, *params, limit, max(offset, 0))
@@ -194,28 +170,18 @@ def list_rejections(conn: sqlite3.Connection, limit: int, offset: int) -> list[R
     if limit <= 0:
         return []
     rows = conn.execute(
-        "SELECT origin, stage, reason, detail, at, raw FROM rejections ORDER BY at DESC, id DESC"
-        " LIMIT ? OFFSET ?",
+        f"SELECT {shared.REJECTION_COLUMNS} FROM rejections ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
         (limit, max(offset, 0)),
     )
-    return [
-        Rejection(origin=o, stage=s, reason=r, detail=d, at=parse_at(at), raw=raw)
-        for o, s, r, d, at, raw in rows
-    ]
+    return [shared.rejection_row(row, TIMES) for row in rows]
 
 
 def get_raw(conn: sqlite3.Connection, raw_id: str) -> RawDoc | None:
     """The raw input stored under ``raw_id``, or None."""
-    row = conn.execute(
-        "SELECT origin, kind, body, url, hints FROM raws WHERE raw_id = ?", (raw_id,)
-    ).fetchone()
+    row = conn.execute(f"SELECT {shared.RAW_COLUMNS} FROM raws WHERE raw_id = ?", (raw_id,)).fetchone()
     if row is None:
         return None
-    origin, kind, body, url, hints = row
-    return RawDoc(
-        origin=origin, kind=cast(RawKind, kind), body=bytes(body), url=url,
-        hints=MappingProxyType(dict(json.loads(hints))),
-    )  # fmt: skip
+    return shared.raw_row(row)
 
 
 def _counts(conn: sqlite3.Connection, sql: str, *params: Any) -> dict[str, int]:

@@ -8,51 +8,17 @@ from the CLI or the web while it is being polled stays paused.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
-from storyline.follow.source import Source
-from storyline.store.sqlite_read import from_iso, parse_at, to_iso
+from storyline.model import Source
+from storyline.store import rows as shared
+from storyline.store.rows import SOURCE_COLUMNS
+from storyline.store.sqlite_read import TIMES, to_iso
 
 __all__ = ["SqliteSourceStore"]
 
-_COLUMNS = (
-    "id, url, name, every_s, fetch_links, paused, created_at, etag, last_modified, kind, last_poll_at,"
-    " last_status, last_new_items, consecutive_failures, next_due_at, last_error"
-)
-_STATE = (
-    "etag = ?, last_modified = ?, kind = ?, last_poll_at = ?, last_status = ?, last_new_items = ?,"
-    " consecutive_failures = ?, next_due_at = ?, last_error = ?"
-)
-
-
-def _source(row: Sequence[Any]) -> Source:
-    return Source(
-        id=row[0],
-        url=row[1],
-        name=row[2],
-        every_s=int(row[3]),
-        fetch_links=bool(row[4]),
-        paused=bool(row[5]),
-        created_at=parse_at(row[6]),
-        etag=row[7],
-        last_modified=row[8],
-        kind=row[9],
-        last_poll_at=from_iso(row[10]),
-        last_status=row[11],
-        last_new_items=int(row[12]),
-        consecutive_failures=int(row[13]),
-        next_due_at=from_iso(row[14]),
-        last_error=row[15],
-    )
-
-
-def _state(s: Source) -> tuple[Any, ...]:
-    return (
-        s.etag, s.last_modified, s.kind, to_iso(s.last_poll_at), s.last_status, s.last_new_items,
-        s.consecutive_failures, to_iso(s.next_due_at), s.last_error,
-    )  # fmt: skip
+_STATE = shared.source_state_sql("?")
 
 
 class SqliteSourceStore:
@@ -69,12 +35,12 @@ class SqliteSourceStore:
         s = source
         values = (
             s.id, s.url, s.name, s.every_s, int(s.fetch_links), int(s.paused), to_iso(s.created_at),
-            *_state(s),
+            *shared.source_state(s, TIMES),
         )  # fmt: skip
 
         def work(c: sqlite3.Connection) -> None:
             c.execute(
-                f"INSERT INTO sources ({_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+                f"INSERT INTO sources ({SOURCE_COLUMNS}) VALUES ({', '.join('?' * 16)})"
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name, every_s = excluded.every_s,"
                 " fetch_links = excluded.fetch_links",
                 values,
@@ -86,22 +52,27 @@ class SqliteSourceStore:
         return stored
 
     def get_source(self, source_id: str) -> Source | None:
-        row = self._reader().execute(f"SELECT {_COLUMNS} FROM sources WHERE id = ?", (source_id,)).fetchone()
-        return _source(row) if row else None
+        row = (
+            self._reader()
+            .execute(f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id = ?", (source_id,))
+            .fetchone()
+        )
+        return shared.source_row(row, TIMES) if row else None
 
     def list_sources(self) -> list[Source]:
         """Every source, oldest first."""
-        rows = self._reader().execute(f"SELECT {_COLUMNS} FROM sources ORDER BY created_at, id")
-        return [_source(r) for r in rows]
+        rows = self._reader().execute(f"SELECT {SOURCE_COLUMNS} FROM sources ORDER BY created_at, id")
+        return [shared.source_row(r, TIMES) for r in rows]
 
     def due_sources(self, now: datetime, *, limit: int = 100) -> list[Source]:
         """Sources not paused whose next poll is at or before ``now`` (never polled first)."""
         rows = self._reader().execute(
-            f"SELECT {_COLUMNS} FROM sources WHERE paused = 0 AND (next_due_at IS NULL OR next_due_at <= ?)"
+            f"SELECT {SOURCE_COLUMNS} FROM sources"
+            " WHERE paused = 0 AND (next_due_at IS NULL OR next_due_at <= ?)"
             " ORDER BY next_due_at IS NOT NULL, next_due_at, created_at, id LIMIT ?",
             (to_iso(now), limit),
         )
-        return [_source(r) for r in rows]
+        return [shared.source_row(r, TIMES) for r in rows]
 
     def remove_source(self, source_id: str) -> bool:
         found = self.get_source(source_id) is not None
@@ -130,7 +101,9 @@ class SqliteSourceStore:
         found = self.get_source(source.id) is not None
 
         def work(c: sqlite3.Connection) -> None:
-            c.execute(f"UPDATE sources SET {_STATE} WHERE id = ?", (*_state(source), source.id))
+            c.execute(
+                f"UPDATE sources SET {_STATE} WHERE id = ?", (*shared.source_state(source, TIMES), source.id)
+            )
 
         self._transaction(work)
         return found

@@ -7,7 +7,6 @@ assigner, which also keeps an opaque ``state`` blob per story to resume from.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -15,8 +14,10 @@ from typing import Any, cast
 
 from storyline.model import Batch, Story, StoryEvent, Storyline
 from storyline.store import ArticleFilter, StoryActivity
+from storyline.store import rows as shared
 from storyline.store import sqlite_activity as activity
-from storyline.store.sqlite_read import CHUNK, from_iso, parse_at, to_iso
+from storyline.store.rows import STORY_COLUMNS, STORYLINE_COLUMNS, TIME_ORDER
+from storyline.store.sqlite_read import CHUNK, TIMES, parse_at, to_iso
 
 UPSERT_STORY = (
     "INSERT INTO stories (id, label, n_articles, languages, sources, first_seen_at, last_seen_at,"
@@ -39,13 +40,6 @@ UPSERT_STORYLINE = (
 )
 INSERT_EVENT = "INSERT INTO story_events (kind, subject_id, object_id, reason, at) VALUES (?, ?, ?, ?, ?)"
 
-_STORY_COLUMNS = (
-    "s.id, s.label, s.n_articles, s.languages, s.sources, s.first_seen_at, s.last_seen_at,"
-    " s.storyline_id, s.merged_into"
-)
-_STORYLINE_COLUMNS = "l.id, l.label, l.n_articles, l.first_seen_at, l.last_seen_at, l.merged_into"
-# Articles in time order: dated ones by publication time, undated ones by ingest order after them.
-_TIME_ORDER = " ORDER BY a.published_at IS NULL, a.published_at, a.seq"
 
 _ALL = ArticleFilter()
 
@@ -57,7 +51,10 @@ def write_stories(writer: sqlite3.Connection, batch: Batch) -> None:
         INSERT_ASSIGNMENT,
         [(a.article_id, a.story_id, float(a.score), int(a.is_new_story)) for a in batch.assignments],
     )
-    writer.executemany(UPSERT_STORY, [_story_values(s, batch.story_states.get(s.id)) for s in batch.stories])
+    writer.executemany(
+        UPSERT_STORY,
+        [shared.story_values(s, batch.story_states.get(s.id), TIMES) for s in batch.stories],
+    )
     writer.executemany(
         UPSERT_STORYLINE,
         [
@@ -83,22 +80,6 @@ def clear_stories(writer: sqlite3.Connection) -> None:
         writer.execute(f"DELETE FROM {table}")  # table names are constants above
 
 
-def _story_values(story: Story, state: bytes | None) -> tuple[Any, ...]:
-    return (
-        story.id, story.label, story.n_articles, json.dumps(list(story.languages)),
-        json.dumps(list(story.sources)), to_iso(story.first_seen_at), to_iso(story.last_seen_at),
-        story.storyline_id, story.merged_into, state,
-    )  # fmt: skip
-
-
-def _row_story(row: Sequence[Any], article_ids: tuple[str, ...] = ()) -> Story:
-    return Story(
-        id=row[0], label=row[1], n_articles=row[2], languages=tuple(json.loads(row[3])),
-        sources=tuple(json.loads(row[4])), first_seen_at=from_iso(row[5]), last_seen_at=from_iso(row[6]),
-        storyline_id=row[7], merged_into=row[8], article_ids=article_ids,
-    )  # fmt: skip
-
-
 def list_stories(
     conn: sqlite3.Connection, *, language: str | None, since: datetime | None, limit: int, offset: int
 ) -> list[Story]:
@@ -112,27 +93,27 @@ def list_stories(
         clauses.append("s.last_seen_at >= ?")
         params.append(to_iso(since))
     sql = (
-        f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE {' AND '.join(clauses)}"
+        f"SELECT {STORY_COLUMNS} FROM stories AS s WHERE {' AND '.join(clauses)}"
         " ORDER BY s.n_articles DESC, s.last_seen_at DESC, s.seq LIMIT ? OFFSET ?"
     )
-    return [_row_story(r) for r in conn.execute(sql, [*params, limit, offset])]
+    return [shared.story_row(r, TIMES) for r in conn.execute(sql, [*params, limit, offset])]
 
 
 def get_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
     """The story with its article ids in time order, those of stories merged into it included.
 
     A merged story still resolves by its own id (``merged_into`` says where it went)."""
-    row = conn.execute(f"SELECT {_STORY_COLUMNS} FROM stories AS s WHERE s.id = ?", (story_id,)).fetchone()
+    row = conn.execute(f"SELECT {STORY_COLUMNS} FROM stories AS s WHERE s.id = ?", (story_id,)).fetchone()
     if row is None:
         return None
     ids = conn.execute(
         "WITH RECURSIVE family(id) AS (SELECT ? UNION SELECT s.id FROM stories AS s"
         " JOIN family AS f ON s.merged_into = f.id)"
         " SELECT a.id FROM story_articles AS m JOIN articles AS a ON a.id = m.article_id"
-        " WHERE m.story_id IN (SELECT id FROM family)" + _TIME_ORDER,
+        " WHERE m.story_id IN (SELECT id FROM family)" + TIME_ORDER,
         (story_id,),
     )
-    return _row_story(row, tuple(r[0] for r in ids))
+    return shared.story_row(row, TIMES, tuple(r[0] for r in ids))
 
 
 def story_ids_of(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, str]:
@@ -148,14 +129,14 @@ def story_ids_of(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[s
 
 def list_storylines(conn: sqlite3.Connection, *, limit: int, offset: int) -> list[Storyline]:
     sql = (
-        f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.merged_into IS NULL"
+        f"SELECT {STORYLINE_COLUMNS} FROM storylines AS l WHERE l.merged_into IS NULL"
         " ORDER BY l.n_articles DESC, l.last_seen_at DESC, l.seq LIMIT ? OFFSET ?"
     )
     return [_with_stories(conn, r) for r in conn.execute(sql, (limit, offset)).fetchall()]
 
 
 def get_storyline(conn: sqlite3.Connection, storyline_id: str) -> Storyline | None:
-    sql = f"SELECT {_STORYLINE_COLUMNS} FROM storylines AS l WHERE l.id = ?"
+    sql = f"SELECT {STORYLINE_COLUMNS} FROM storylines AS l WHERE l.id = ?"
     row = conn.execute(sql, (storyline_id,)).fetchone()
     return None if row is None else _with_stories(conn, row)
 
@@ -166,10 +147,7 @@ def _with_stories(conn: sqlite3.Connection, row: Sequence[Any]) -> Storyline:
         " ORDER BY first_seen_at IS NULL, first_seen_at, seq",
         (row[0],),
     )
-    return Storyline(
-        id=row[0], label=row[1], n_articles=row[2], story_ids=tuple(r[0] for r in ids),
-        first_seen_at=from_iso(row[3]), last_seen_at=from_iso(row[4]), merged_into=row[5],
-    )  # fmt: skip
+    return shared.storyline_row(row, TIMES, tuple(r[0] for r in ids))
 
 
 def story_events(conn: sqlite3.Connection, story_id: str) -> list[StoryEvent]:
@@ -184,7 +162,7 @@ def story_events(conn: sqlite3.Connection, story_id: str) -> list[StoryEvent]:
 def iter_story_states(conn: sqlite3.Connection, since: datetime | None) -> Iterator[tuple[Story, bytes]]:
     """Live stories seen at or after ``since`` (all when None) with their state, oldest first."""
     select = (
-        f"SELECT s.seq, {_STORY_COLUMNS}, s.state FROM stories AS s"
+        f"SELECT s.seq, {STORY_COLUMNS}, s.state FROM stories AS s"
         " WHERE +s.merged_into IS NULL AND s.state IS NOT NULL"
     )
     if since is None:
@@ -193,7 +171,7 @@ def iter_story_states(conn: sqlite3.Connection, since: datetime | None) -> Itera
         dated = conn.execute(select + " AND s.last_seen_at >= ?", (to_iso(since),)).fetchall()
         rows = sorted(dated + conn.execute(select + " AND s.last_seen_at IS NULL").fetchall())
     for row in rows:
-        yield _row_story(row[1:10]), bytes(row[10])
+        yield shared.story_row(row[1:10], TIMES), bytes(row[10])
 
 
 def latest_story_seen(conn: sqlite3.Connection) -> datetime | None:

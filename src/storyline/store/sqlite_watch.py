@@ -1,4 +1,4 @@
-"""Watchlists, alerts, webhook deliveries, the alert cursor and cached sentence rows in SQLite.
+"""Watchlists, alerts, webhook deliveries and the alert cursor in SQLite.
 
 Mixed into ``SqliteStore`` (tables from migration ``0005_watchlists_alerts``). Writes go through
 the store's one writer transaction; an alert is stored at most once per watchlist and article
@@ -7,56 +7,17 @@ the store's one writer transaction; an alert is stored at most once per watchlis
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
-from storyline.alerts.model import Alert, Delivery, Watchlist
-from storyline.store.sqlite_read import from_iso, parse_at, to_iso
+from storyline.model import Alert, Delivery, Watchlist
+from storyline.store import rows as shared
+from storyline.store.rows import ALERT_COLUMNS, DELIVERY_COLUMNS, WATCHLIST_COLUMNS
+from storyline.store.sqlite_read import TIMES, to_iso
 
 __all__ = ["SqliteWatchStore"]
-
-Spans = tuple[tuple[int, int], ...]
-
-_WATCHLIST_COLUMNS = (
-    "id, name, entities, keywords, example, threshold, webhook_url, webhook_secret, example_vector,"
-    " created_at, last_visit_at"
-)
-_ALERT_COLUMNS = "id, watchlist_id, article_id, story_id, score, reasons, title, published_at, created_at"
-
-
-def _watchlist(row: Sequence[Any]) -> Watchlist:
-    return Watchlist(
-        id=row[0],
-        name=row[1],
-        entities=tuple(json.loads(row[2])),
-        keywords=tuple(json.loads(row[3])),
-        example=row[4],
-        threshold=float(row[5]),
-        webhook_url=row[6],
-        webhook_secret=row[7],
-        example_vector=None if row[8] is None else bytes(row[8]),
-        created_at=parse_at(row[9]),
-        last_visit_at=from_iso(row[10]),
-    )
-
-
-def _alert(row: Sequence[Any]) -> Alert:
-    return Alert(
-        id=row[0],
-        watchlist_id=row[1],
-        article_id=row[2],
-        story_id=row[3],
-        score=float(row[4]),
-        reasons=tuple(json.loads(row[5])),
-        title=row[6],
-        published_at=from_iso(row[7]),
-        created_at=parse_at(row[8]),
-    )
 
 
 class SqliteWatchStore:
@@ -83,22 +44,9 @@ class SqliteWatchStore:
 
     def add_watchlist(self, watchlist: Watchlist) -> None:
         """Store ``watchlist`` (replacing one with the same id)."""
-        w = watchlist
-        values = (
-            w.id,
-            w.name,
-            json.dumps(list(w.entities), ensure_ascii=False),
-            json.dumps(list(w.keywords), ensure_ascii=False),
-            w.example,
-            w.threshold,
-            w.webhook_url,
-            w.webhook_secret,
-            w.example_vector,
-            to_iso(w.created_at),
-            to_iso(w.last_visit_at),
-        )
+        values = shared.watchlist_values(watchlist, TIMES)
         self._write(
-            f"INSERT OR REPLACE INTO watchlists ({_WATCHLIST_COLUMNS})"
+            f"INSERT OR REPLACE INTO watchlists ({WATCHLIST_COLUMNS})"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
@@ -106,14 +54,14 @@ class SqliteWatchStore:
     def get_watchlist(self, watchlist_id: str) -> Watchlist | None:
         row = (
             self._reader()
-            .execute(f"SELECT {_WATCHLIST_COLUMNS} FROM watchlists WHERE id = ?", (watchlist_id,))
+            .execute(f"SELECT {WATCHLIST_COLUMNS} FROM watchlists WHERE id = ?", (watchlist_id,))
             .fetchone()
         )
-        return _watchlist(row) if row else None
+        return shared.watchlist_row(row, TIMES) if row else None
 
     def list_watchlists(self) -> list[Watchlist]:
-        rows = self._reader().execute(f"SELECT {_WATCHLIST_COLUMNS} FROM watchlists ORDER BY created_at, id")
-        return [_watchlist(r) for r in rows]
+        rows = self._reader().execute(f"SELECT {WATCHLIST_COLUMNS} FROM watchlists ORDER BY created_at, id")
+        return [shared.watchlist_row(r, TIMES) for r in rows]
 
     def remove_watchlist(self, watchlist_id: str) -> bool:
         """Forget a watchlist, its alerts and their deliveries."""
@@ -142,18 +90,8 @@ class SqliteWatchStore:
         def work(c: sqlite3.Connection) -> None:
             for a in alerts:
                 cur = c.execute(
-                    f"INSERT OR IGNORE INTO alerts ({_ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        a.id,
-                        a.watchlist_id,
-                        a.article_id,
-                        a.story_id,
-                        a.score,
-                        json.dumps(list(a.reasons)),
-                        a.title,
-                        to_iso(a.published_at),
-                        to_iso(a.created_at),
-                    ),
+                    f"INSERT OR IGNORE INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    shared.alert_values(a, TIMES),
                 )
                 if cur.rowcount:
                     added.append(a)
@@ -172,40 +110,38 @@ class SqliteWatchStore:
     ) -> list[Alert]:
         """Alerts, newest first."""
         rows = self._reader().execute(
-            f"SELECT {_ALERT_COLUMNS} FROM alerts WHERE (? IS NULL OR watchlist_id = ?)"
+            f"SELECT {ALERT_COLUMNS} FROM alerts WHERE (? IS NULL OR watchlist_id = ?)"
             " AND (? IS NULL OR created_at >= ?) ORDER BY seq DESC LIMIT ? OFFSET ?",
             (watchlist_id, watchlist_id, to_iso(since), to_iso(since), limit, offset),
         )
-        return [_alert(r) for r in rows]
+        return [shared.alert_row(r, TIMES) for r in rows]
 
     # -- deliveries ------------------------------------------------------------------------------
 
     def record_delivery(self, delivery: Delivery) -> None:
         d = delivery
         self._write(
-            "INSERT OR REPLACE INTO deliveries (alert_id, attempt, ok, status, error, at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO deliveries ({DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             (d.alert_id, d.attempt, int(d.ok), d.status, d.error, to_iso(d.at)),
         )
 
     def list_deliveries(self, alert_id: str | None = None) -> list[Delivery]:
         rows = self._reader().execute(
-            "SELECT alert_id, attempt, ok, status, error, at FROM deliveries"
-            " WHERE (? IS NULL OR alert_id = ?)"
+            f"SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE (? IS NULL OR alert_id = ?)"
             " ORDER BY at, alert_id, attempt",
             (alert_id, alert_id),
         )
-        return [Delivery(r[0], int(r[1]), bool(r[2]), r[3], r[4], parse_at(r[5])) for r in rows]
+        return [shared.delivery_row(r, TIMES) for r in rows]
 
     def undelivered_alerts(self) -> list[Alert]:
-        cols = ", ".join(f"a.{c.strip()}" for c in _ALERT_COLUMNS.split(","))
+        cols = ", ".join(f"a.{c.strip()}" for c in ALERT_COLUMNS.split(","))
         rows = self._reader().execute(
             f"SELECT {cols} FROM alerts AS a JOIN watchlists AS w ON w.id = a.watchlist_id"
             " WHERE w.webhook_url IS NOT NULL AND w.webhook_url != ''"
             " AND NOT EXISTS (SELECT 1 FROM deliveries AS d WHERE d.alert_id = a.id AND d.ok = 1)"
             " ORDER BY a.seq"
         )
-        return [_alert(r) for r in rows]
+        return [shared.alert_row(r, TIMES) for r in rows]
 
     # -- the alert cursor ------------------------------------------------------------------------
 
@@ -231,34 +167,3 @@ class SqliteWatchStore:
     def last_seq(self) -> int:
         row = self._reader().execute("SELECT MAX(seq) FROM articles").fetchone()
         return int(row[0] or 0)
-
-    # -- cached sentence rows (the digest) -------------------------------------------------------
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]:
-        out: dict[str, tuple[Spans, bytes]] = {}
-        conn = self._reader()
-        ids = list(article_ids)
-        for lo in range(0, len(ids), 500):
-            chunk = ids[lo : lo + 500]
-            marks = ", ".join("?" * len(chunk))
-            for article_id, spans, rows in conn.execute(
-                "SELECT article_id, spans, rows FROM sentence_vectors"
-                f" WHERE embedder = ? AND article_id IN ({marks})",
-                (embedder, *chunk),
-            ):
-                pairs = np.frombuffer(spans, dtype="<i4").reshape(-1, 2).tolist()
-                out[article_id] = (tuple((s, e) for s, e in pairs), bytes(rows))
-        return out
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None:
-        values = [
-            (a, embedder, np.asarray(spans, dtype="<i4").reshape(-1, 2).tobytes(), data)
-            for a, (spans, data) in rows.items()
-        ]
-        self._write(
-            "INSERT OR REPLACE INTO sentence_vectors (article_id, embedder, spans, rows) VALUES (?, ?, ?, ?)",
-            values,
-            many=True,
-        )

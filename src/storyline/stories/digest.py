@@ -27,8 +27,7 @@ from typing import Any, Literal
 
 from storyline.embed import Embedder
 from storyline.errors import InputError
-from storyline.model import Article
-from storyline.shapes import iso, quote_json
+from storyline.model import Article, iso, quote_json
 from storyline.store import StoryReader
 from storyline.stories.digest_facts import load_facts
 from storyline.stories.digest_new import WhatsNew, whats_new

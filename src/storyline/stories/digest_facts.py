@@ -13,8 +13,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from storyline.model import Article
-from storyline.store import ArticleFacts, StoryReader
+from storyline.model import Article, ArticleFacts
+from storyline.store import StoryReader
 from storyline.understand.dates import find_time_mentions
 from storyline.understand.entities import find_mentions
 from storyline.understand.figures import find_figures

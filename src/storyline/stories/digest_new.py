@@ -24,8 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from storyline.embed import Embedder
-from storyline.model import Figure, Quote, TimeMention
-from storyline.store import ArticleFacts
+from storyline.model import ArticleFacts, Figure, Quote, TimeMention
 from storyline.stories.digest_novelty import CARRIED_THRESHOLD, Carried, carried_scores
 from storyline.stories.digest_text import Sentence, stems
 from storyline.stories.digest_timeline import TOLERANCE

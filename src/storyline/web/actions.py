@@ -22,7 +22,7 @@ from typing import Any, cast
 
 from starlette.exceptions import HTTPException
 
-from storyline.alerts import WatchStore, on_batch
+from storyline.alerts import on_batch
 from storyline.batching import RunStats
 from storyline.ingest.files import iter_stream, jsonl_item
 from storyline.ingest.sniff import looks_like_html
@@ -30,7 +30,7 @@ from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.pipeline import Components, Prepared, prepare_one, run
 from storyline.settings import Settings
 from storyline.shapes import pair_score_json
-from storyline.store import StoryReader, StoryWriter
+from storyline.store import StoryReader, StoryWriter, WatchStore
 from storyline.store.lock import WriterLock
 from storyline.web.errors import Unavailable, param_error, store_busy
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 
-from storyline.model import Quote
-from storyline.shapes import entity_json, quote_json
+from storyline.model import Quote, quote_json
+from storyline.shapes import entity_json
 from storyline.store import StoryReader
 from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context

@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from storyline.follow.source import MIN_EVERY_S, Source, parse_duration, source_json
+from storyline.follow.source import MIN_EVERY_S, parse_duration, source_json
+from storyline.model import Source
 from storyline.store import SourceStore
 from storyline.web.context import WebContext, get_context
 from storyline.web.errors import param_error

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from storyline.model import Article, Entity, Mention, Quote, Story, StoryEvent, Storyline
-from storyline.store import ArticleFacts, StoryReader
+from storyline.model import Article, ArticleFacts, Entity, Mention, Quote, Story, StoryEvent, Storyline
+from storyline.store import StoryReader
 from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
 from storyline.web.charts import make_bins
 

@@ -18,9 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from storyline.alerts.feed import ATOM_TYPE, atom_feed
-from storyline.alerts.model import Watchlist, WatchStore
 from storyline.alerts.webhook import alert_payload
+from storyline.model import Watchlist
 from storyline.shapes import watchlist_json
+from storyline.store import WatchStore
 from storyline.web.context import WebContext, get_context
 from storyline.web.params import Limit, Offset
 

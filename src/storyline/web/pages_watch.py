@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from storyline.alerts.model import Alert, Watchlist, WatchStore
+from storyline.model import Alert, Watchlist
+from storyline.store import WatchStore
 from storyline.web.context import WebContext, get_context
 from storyline.web.pages import Render
 

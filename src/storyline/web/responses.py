@@ -2,9 +2,10 @@
 
 The Stories listing is what every client polls, and its query, shapes and JSON cost about half of a
 request's CPU. A rendered body is reused while the store is unchanged; "unchanged" is the store's
-version counter (``store.version()``: a row every write transaction bumps, in SQLite and PostgreSQL
-alike), so a commit from this process, another process or another host is seen by every replica, and
-a cached body is never served after one. Stores without a version (``MemoryStore``) are never cached.
+version counter (``store.version()``, ``storyline.store.VersionedStore``: a row every write
+transaction bumps, in SQLite and PostgreSQL alike; no file times), so a commit from this process,
+another process or another host is seen by every replica, and a cached body is never served after one.
+Stores without a version (``MemoryStore``) are never cached.
 """
 
 from __future__ import annotations
