@@ -10,7 +10,8 @@ import pytest
 from storyline.errors import ConfigError
 from storyline.settings import Settings
 from storyline.store import MemoryStore, SqliteStore, open_reader, open_store, open_writer
-from storyline.store.opening import POSTGRES, SQLITE, store_name
+from storyline.store.factory import POSTGRES, SQLITE
+from storyline.store.opening import store_name
 
 
 def test_store_name_follows_the_settings() -> None:

@@ -35,8 +35,8 @@ from pathlib import Path
 from types import TracebackType
 
 from storyline.errors import StoreError
+from storyline.store.factory import SQLITE, create_file_store
 from storyline.store.migrations import pending_migrations
-from storyline.store.opening import SQLITE, create_file_store
 from storyline.store.sqlite import SqliteStore
 
 LOGGER = logging.getLogger(__name__)

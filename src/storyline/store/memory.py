@@ -19,13 +19,13 @@ from types import MappingProxyType
 
 from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.registry import register
-from storyline.store import ArticleFilter, SearchHit
 from storyline.store.memory_activity import MemoryActivityStore
 from storyline.store.memory_facts import MemoryFactStore
 from storyline.store.memory_sentences import MemorySentenceStore
 from storyline.store.memory_sources import MemorySourceStore
 from storyline.store.memory_stories import MemoryStoryStore
 from storyline.store.memory_watch import MemoryWatchStore
+from storyline.store.protocols import ArticleFilter, SearchHit
 from storyline.store.query import parse_query, term_words, tokenize
 
 LOGGER = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 from storyline.model import Article, Mention, Story
-from storyline.store import COUNT_KEYS, ArticleFilter, SearchHit, StoryActivity
+from storyline.store.protocols import COUNT_KEYS, ArticleFilter, SearchHit, StoryActivity
 from storyline.store.sqlite_activity import MAX_MERGE_DEPTH, order_counts
 
 UNKNOWN = "unknown"

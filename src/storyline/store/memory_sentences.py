@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storyline.store import Spans
+    from storyline.store.protocols import Spans
 
 __all__ = ["MemorySentenceStore"]
 

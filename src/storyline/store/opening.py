@@ -19,21 +19,18 @@ through ``registry.create("store", ...)`` (``store.lock`` builds SQLite stores t
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline import registry
 from storyline.errors import MissingDependency
 from storyline.settings import Settings
+from storyline.store.factory import POSTGRES, SQLITE, create_file_store
 
 if TYPE_CHECKING:
     from storyline.store.sqlite import SqliteStore
 
 LOGGER = logging.getLogger(__name__)
-
-SQLITE = "sqlite.v1"
-POSTGRES = "postgres.v1"
 
 
 class Lock(Protocol):
@@ -107,13 +104,6 @@ def open_store(settings: Settings, *, readonly: bool = False) -> SqliteStore:
         store: SqliteStore = registry.create("store", POSTGRES, url=settings.store_url, readonly=readonly)
         return store
     return create_file_store(settings.db, readonly=readonly, name=name)
-
-
-def create_file_store(path: str | Path, *, readonly: bool = False, name: str = SQLITE) -> SqliteStore:
-    """The registry's store ``name`` (``sqlite.v1`` unless said) over the file ``path``: how
-    ``open_store`` and ``store.lock`` build a file store."""
-    made: SqliteStore = registry.create("store", name, path=path, readonly=readonly)
-    return made
 
 
 def writer_lock(settings: Settings) -> Lock:

@@ -28,7 +28,6 @@ from psycopg import Cursor
 from storyline.errors import StoreError
 from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
 from storyline.registry import register
-from storyline.store import ArticleFilter, SearchHit
 from storyline.store import postgres_facts as facts
 from storyline.store import postgres_read as read
 from storyline.store import postgres_stories as stories
@@ -39,6 +38,7 @@ from storyline.store.postgres_read import Conn
 from storyline.store.postgres_sentences import PostgresSentenceStore
 from storyline.store.postgres_sources import PostgresSourceStore
 from storyline.store.postgres_watch import PostgresWatchStore
+from storyline.store.protocols import ArticleFilter, SearchHit
 from storyline.store.sqlite_read import ARTICLE_COLUMNS
 
 LOGGER = logging.getLogger(__name__)

@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from storyline.model import Story
-from storyline.store import COUNT_KEYS, ArticleFilter, StoryActivity
 from storyline.store import rows as shared
 from storyline.store.postgres_read import Conn, tsquery, utc, where
+from storyline.store.protocols import COUNT_KEYS, ArticleFilter, StoryActivity
 from storyline.store.query import parse_query
 from storyline.store.sqlite_activity import MAX_MERGE_DEPTH, _ranked, _Tally, order_counts
 from storyline.store.sqlite_read import UNKNOWN

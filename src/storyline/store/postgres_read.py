@@ -24,9 +24,9 @@ from psycopg import Connection
 from psycopg.types.string import StrDumperUnknown, TextLoader
 
 from storyline.model import Article, Precision, RawDoc, Rejection
-from storyline.store import ArticleFilter, SearchHit
 from storyline.store import rows as shared
 from storyline.store.memory import _snippet  # the same snippet as the memory store's
+from storyline.store.protocols import ArticleFilter, SearchHit
 from storyline.store.query import Query, parse_query, term_words, tokenize
 from storyline.store.sqlite_read import ARTICLE_COLUMNS, TITLE_WEIGHT, UNKNOWN
 

@@ -15,7 +15,7 @@ from psycopg import Cursor
 from storyline.store.postgres_read import Conn
 
 if TYPE_CHECKING:
-    from storyline.store import Spans
+    from storyline.store.protocols import Spans
 
 __all__ = ["PostgresSentenceStore"]
 

@@ -31,7 +31,7 @@ from storyline.model import (
 )
 
 if TYPE_CHECKING:
-    from storyline.store import ArticleFilter
+    from storyline.store.protocols import ArticleFilter
 
 __all__ = [
     "ALERT_COLUMNS",

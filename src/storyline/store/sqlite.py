@@ -25,11 +25,11 @@ from typing import Any, TypeVar
 from storyline.errors import StoreError
 from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
 from storyline.registry import register
-from storyline.store import ArticleFilter, SearchHit
 from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
 from storyline.store.migrations import apply_migrations, pending_migrations
+from storyline.store.protocols import ArticleFilter, SearchHit
 from storyline.store.sqlite_sentences import SqliteSentenceStore
 from storyline.store.sqlite_sources import SqliteSourceStore
 from storyline.store.sqlite_watch import SqliteWatchStore

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from storyline.model import Story
-from storyline.store import COUNT_KEYS, ArticleFilter, StoryActivity
 from storyline.store import rows as shared
+from storyline.store.protocols import COUNT_KEYS, ArticleFilter, StoryActivity
 from storyline.store.query import parse_query, to_fts5
 from storyline.store.sqlite_read import CHUNK, UNKNOWN, from_iso, to_iso, where
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from storyline.model import Article, Precision, RawDoc, Rejection
-from storyline.store import ArticleFilter, SearchHit
 from storyline.store import rows as shared
+from storyline.store.protocols import ArticleFilter, SearchHit
 from storyline.store.query import parse_query, to_fts5
 
 LOGGER = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from storyline.store import Spans
+    from storyline.store.protocols import Spans
 
 __all__ = ["SqliteSentenceStore"]
 

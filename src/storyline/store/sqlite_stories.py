@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from storyline.model import Batch, Story, StoryEvent, Storyline
-from storyline.store import ArticleFilter, StoryActivity
 from storyline.store import rows as shared
 from storyline.store import sqlite_activity as activity
+from storyline.store.protocols import ArticleFilter, StoryActivity
 from storyline.store.rows import STORY_COLUMNS, STORYLINE_COLUMNS, TIME_ORDER
 from storyline.store.sqlite_read import CHUNK, TIMES, parse_at, to_iso
 
