@@ -461,5 +461,5 @@ def bench_pipeline(
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
-    figures = bench_pipeline(n=300, n_large=5000, probe=100, repeats=1) if quick else bench_pipeline()
+    figures = bench_pipeline(n=300, n_large=3000, probe=100, repeats=1) if quick else bench_pipeline()
     print(json.dumps(figures, indent=2))

@@ -77,7 +77,7 @@ def main(argv: list[str]) -> int:
         "soak": (lambda: bench_soak(sizes={"1k": 1_000, "10k": 10_000}, n_stories=20))
         if quick
         else bench_soak,
-        "pipeline": (lambda: bench_pipeline(n=300, n_large=5000, probe=100, repeats=1))
+        "pipeline": (lambda: bench_pipeline(n=300, n_large=3000, probe=100, repeats=1))
         if quick
         else bench_pipeline,
         "scaleout": lambda: bench_scaleout(n=120 if quick else 300, workers=workers, store_url=store_url),
