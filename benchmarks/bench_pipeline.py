@@ -9,7 +9,7 @@
   descendants, sampled from /proc every 0.2 s (``pipeline_peak_pss_mb``: the same for the
   proportional set sizes, which count the pages the forked workers share once;
   ``pipeline_max_process_rss_mb``: the largest single process, from ``ru_maxrss``);
-* ``pipeline_stage_ms``: milliseconds per article of each stage, measured in this process on the
+* ``pipeline_stage_ms``: CPU milliseconds per article of each stage, measured in this process on the
   same articles (see ``stage_breakdown``), and their sum ``pipeline_stage_sum_ms_per_article``;
 * ``pipeline_slowdown_50k_vs_1k``: seconds per article to ingest the same ``probe`` new articles
   into a store of 1k articles and into one of ``n_large``, each run a fresh subprocess from
@@ -222,15 +222,16 @@ class _Timers:
 
     @contextlib.contextmanager
     def time(self, stage: str) -> Iterator[None]:
-        """Time the outermost of nested entries into ``stage`` only."""
+        """CPU time (this process, all threads: comparable with the end-to-end CPU figure, and not
+        inflated by other work on the machine) of the outermost of nested entries into ``stage``."""
         self.depth[stage] = self.depth.get(stage, 0) + 1
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             yield
         finally:
             self.depth[stage] -= 1
             if not self.depth[stage]:
-                self.seconds[stage] += time.perf_counter() - start
+                self.seconds[stage] += time.process_time() - start
 
     def wrap(self, stage: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
