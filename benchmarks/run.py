@@ -11,7 +11,7 @@ import json
 import resource
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_assign import bench_assign
 from benchmarks.bench_digest import bench_digest
 from benchmarks.bench_ingest import bench_ingest
+from benchmarks.bench_pipeline import bench_pipeline
 from benchmarks.bench_scaleout import bench_scaleout
 from benchmarks.bench_soak import bench_soak
 from benchmarks.bench_understand import bench_understand
@@ -31,6 +32,18 @@ def _peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return round(max(own, children) / 1024, 1)
+
+
+def _flat(results: Mapping[str, object], prefix: str = "") -> list[tuple[str, object]]:
+    """Table rows, sorted by key: a nested dict (``pipeline_stage_ms``) as one row per entry."""
+    rows: list[tuple[str, object]] = []
+    for key in sorted(results):
+        value = results[key]
+        if isinstance(value, Mapping):
+            rows.extend(_flat(value, f"{prefix}{key}."))
+        else:
+            rows.append((f"{prefix}{key}", value))
+    return rows
 
 
 def _option(argv: list[str], name: str) -> str | None:
@@ -51,7 +64,7 @@ def main(argv: list[str]) -> int:
     store_url = _option(argv, "--store-url") or ""
     quick = "--quick" in argv
     names = [a for a in argv if not a.startswith("-")]
-    benches: dict[str, Callable[[], dict[str, float]]] = {
+    benches: dict[str, Callable[[], Mapping[str, object]]] = {
         "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300, repeats=1))
         if quick
         else bench_ingest,
@@ -64,6 +77,9 @@ def main(argv: list[str]) -> int:
         "soak": (lambda: bench_soak(sizes={"1k": 1_000, "10k": 10_000}, n_stories=20))
         if quick
         else bench_soak,
+        "pipeline": (lambda: bench_pipeline(n=300, n_large=3000, probe=100, repeats=1))
+        if quick
+        else bench_pipeline,
         "scaleout": lambda: bench_scaleout(n=120 if quick else 300, workers=workers, store_url=store_url),
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -76,9 +92,10 @@ def main(argv: list[str]) -> int:
         print(f"  {name} took {time.perf_counter() - start:.0f} s", file=sys.stderr)
     results["peak_rss_mb"] = _peak_rss_mb()
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
-    width = max(len(k) for k in results)
-    for key in sorted(results):
-        print(f"{key:<{width}}  {results[key]}")
+    rows = dict(_flat(results))
+    width = max(len(k) for k in rows)
+    for key, value in rows.items():
+        print(f"{key:<{width}}  {value}")
     return 0
 
 
