@@ -23,8 +23,7 @@ from pathlib import Path
 
 from storyline.evaluate.quotes import read_articles
 from storyline.understand.nlp import get_nlp
-from storyline.understand.quotes_marks import find_quoted
-from storyline.understand.quotes_parse import frames_of
+from storyline.understand.quotes import find_quoted, frames_of
 
 TABLE = Path(__file__).resolve().parents[1] / "src" / "storyline" / "understand" / "quotes_cues.json"
 

@@ -9,8 +9,14 @@ from typing import Any
 
 import pytest
 
-from storyline.understand.nlp import analyse_many, dot_ops, get_nlp, install_dot_ops
-from storyline.understand.nlp_fast import FastRulerMatch, Unsupported
+from storyline.understand.nlp import (
+    FastRulerMatch,
+    Unsupported,
+    analyse_many,
+    dot_ops,
+    get_nlp,
+    install_dot_ops,
+)
 
 from .conftest import AFP_SEED, DPA_SEED
 
