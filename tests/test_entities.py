@@ -13,10 +13,9 @@ from storyline.understand.entities import (
     ResolveOutcome,
     cluster_mentions,
     find_mentions,
-    fold,
     mentions_and_clusters,
-    person_parts,
 )
+from storyline.understand.entities._names import fold, person_parts
 
 AFP = (
     "NATO defense ministers meet on Wednesday for their first talks since US President Joe Biden "
