@@ -1,6 +1,6 @@
 """Cue lexicons: the words that introduce reported speech, per language.
 
-English: ``quotes_cues.json`` is a table learned on the tuning part (70 %) of PolNeAR: for each
+English: ``cues.json`` is a table learned on the tuning part (70 %) of PolNeAR: for each
 lemma and part of speech, the frames (``ccomp``, ``para``, ``xcomp``, ``dobj``, ``prep:<word>``) in
 which at least 25 % of its occurrences (3 or more) outside quotation marks were annotated cues
 (``scripts/learn_quote_cues.py`` rebuilds it; the held-out 30 % is never read);
@@ -10,6 +10,8 @@ object: ``called for a ban``) serve French and the cheap sentence test. Other la
 reporting verbs in the forms news text uses (no lemmatizer is needed for them), and the prepositions
 of ``according to``.
 ``has_cue_word`` is the cheap test ``nlp.analyse`` uses to decide which sentences to parse.
+This module sits beside the ``nlp`` and ``quotes`` packages, not in ``quotes``: ``nlp`` reads it
+too, and ``quotes`` builds on ``nlp``.
 """
 
 from __future__ import annotations

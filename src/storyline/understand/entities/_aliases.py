@@ -1,6 +1,6 @@
 """The curated multilingual alias table: international organisations, countries, regions, capitals.
 
-``entities_aliases.json`` was written by hand for Storyline (no external source): each row is a
+``aliases.json`` was written by hand for Storyline (no external source): each row is a
 canonical English name, a type (``ORG`` or ``LOC``) and its usual names and abbreviations in en,
 fr, de, es, it, pt, nl, pl and ru (``NATO``/``OTAN``/``НАТО``, ``United States``/``US``/
 ``États-Unis``/``Estados Unidos``...). Names that are also common words or first names (Jordan,

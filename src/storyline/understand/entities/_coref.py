@@ -11,7 +11,7 @@ Names are grouped first, in text order:
   (``NATO``/``OTAN``), or an acronym of a longer name of the article (``EU`` for ``European Union``).
 
 Then roles join the person they precede and descriptions the person they refer to
-(``entities_roles``): "NATO Secretary General", "Stoltenberg" and "the Norwegian" end in the
+(``_roles``): "NATO Secretary General", "Stoltenberg" and "the Norwegian" end in the
 cluster of "Jens Stoltenberg". A cluster's ``name`` is its fullest common form: for a person the most
 frequent name of two words or more (ties: the longer, then the first), for others the curated
 canonical name or the most frequent form.

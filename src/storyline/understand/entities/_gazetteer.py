@@ -1,6 +1,6 @@
 """A gazetteer of known names: recognises them in text of any language, without a model.
 
-Built from the curated alias table (``entities_aliases.json``) and from the canonical names and
+Built from the curated alias table (``aliases.json``) and from the canonical names and
 aliases of entities seen so far (``Gazetteer.from_entities``, or ``add_entity`` as they arrive).
 Matching is token-based, leftmost-longest, with case rules that keep common words out: a form in
 capitals (``US``, ``WHO``, ``ЕС``) matches only the same capitals; any other form needs a capital

@@ -2,23 +2,23 @@
 
 ``find_mentions(text, analysis, article_id=..., language=...)`` returns ``Mention`` values typed
 ``PER``, ``ORG``, ``LOC`` or ``MISC`` whose offsets always slice ``text``; ``cluster_mentions`` groups
-them (``entities_coref``); ``EntityResolver`` (``entities_resolve``) gives them canonical entities
+them (``_coref``); ``EntityResolver`` (``_resolve``) gives them canonical entities
 across articles and languages.
 
 Where names come from:
 
 - English and French: the spaCy NER spans of the shared ``Analysis`` (``understand.nlp``).
-  English uses Storyline's fine-tuned NER when the pipeline carries it (``entities_model``), whose
+  English uses Storyline's fine-tuned NER when the pipeline carries it (``nlp._tuned_ner``), whose
   labels are already ``PER/ORG/LOC/MISC``. Labels of the stock models are mapped: ``PERSON``/``PER``
   -> PER; ``ORG`` -> ORG; ``GPE``, ``LOC``, ``FAC`` -> LOC; ``NORP`` -> MISC (a nationality or
   religion: "German", "Muslim"), except a group named as actor, "the Taliban said", "the Houthis,",
   which is ORG; ``EVENT``, ``WORK_OF_ART``, ``LAW``, ``LANGUAGE``, ``PRODUCT``, ``MISC`` -> MISC;
   numbers and dates are not entities.
-- Other languages: the gazetteer and rules of ``entities_rules``.
+- Other languages: the gazetteer and rules of ``_rules``.
 
 Spans are trimmed: a leading "the"/"The", a trailing possessive and punctuation are not part of a
 name. Then roles ("NATO Secretary General") and definite descriptions ("the Norwegian") that
-refer to a person of the article are added (``entities_roles``), typed ``PER``.
+refer to a person of the article are added (``_roles``), typed ``PER``.
 """
 
 from __future__ import annotations

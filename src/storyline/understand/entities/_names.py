@@ -1,6 +1,6 @@
 """Name forms: folding, possessives, person name parts, acronyms, and the hand-written lexicon.
 
-``entities_lexicon.json`` (hand-written for Storyline, no external source) lists, per language,
+``lexicon.json`` (hand-written for Storyline, no external source) lists, per language,
 person titles ("Bundeskanzlerin", "presidente", "le ministre"), role nouns and demonyms that end a
 definite description of a person ("the secretary general", "the Norwegian"), modifiers allowed in
 between ("the former president"), determiners, locative prepositions, function words that are

@@ -2,7 +2,7 @@
 
 Stateful and deterministic: it runs in the main process, one article at a time in input order, and
 ``restore(store.iter_entities())`` rebuilds its tables from stored rows. Each in-article cluster
-(``entities_coref``) becomes one entity:
+(``_coref``) becomes one entity:
 
 - organisations, places, groups (``ORG``/``LOC``/``MISC`` share one name space): a cluster joins the
   entity that already has one of its folded names as an alias, the curated alias table mapping

@@ -130,7 +130,7 @@ def get_nlp(language: str | None) -> Language | None:
     LOGGER.info("nlp: loading %s for %s", name, language)
     nlp = spacy.load(name)
     install_tuned_ner(nlp, language)  # the CoNLL-tuned NER for en (package data, see scripts/train_ner.py)
-    install_fast_matcher(nlp)  # the attribute ruler's same matches, found by lookup (nlp_fast)
+    install_fast_matcher(nlp)  # the attribute ruler's same matches, found by lookup (_fast)
     install_dot_ops(nlp)  # numpy's gemm instead of BLIS's (see the module docstring)
     return nlp
 

@@ -6,16 +6,16 @@ pronoun or description, the earlier mention it resolved to) for the entity modul
 
 How:
 
-1. ``quotes_marks.find_quoted`` finds the quoted passages in every quoting style.
+1. ``_marks.find_quoted`` finds the quoted passages in every quoting style.
 2. English and French: ``nlp.analyse`` parses the sentences that hold a quotation mark or a cue word
-   and ``quotes_parse`` applies dependency rules. Other languages (and any language whose model is not
-   installed): ``quotes_plain`` pairs quotation marks and ``according to`` phrases with a cue word of
+   and ``_parse`` applies dependency rules. Other languages (and any language whose model is not
+   installed): ``_plain`` pairs quotation marks and ``according to`` phrases with a cue word of
    the language's lexicon and the nearest name-like span.
 3. Content spans are snapped to the quotation marks around them: a quote whose content is exactly a
    quoted passage is ``direct``, one that contains a quoted fragment ``mixed``, else ``indirect``.
    A quote interrupted by its cue (``“A,” he said. “B.”``) gives one quote.
-4. Speakers are resolved by ``quotes_speakers`` (pronouns and descriptions to earlier names).
-5. Precision first (``quotes_confidence``): fragments (scare quotes) are dropped, a speaker that is
+4. Speakers are resolved by ``_speakers`` (pronouns and descriptions to earlier names).
+5. Precision first (``_confidence``): fragments (scare quotes) are dropped, a speaker that is
    not a person, organisation or group (an unresolved pronoun, a topic phrase) is dropped from its
    quote, and every quote gets a ``confidence``.
 

@@ -15,7 +15,7 @@ Rules, tried for each token of a parsed chunk whose lemma is in the cue lexicon:
 
 A speaker inherits the subject of the verb it is coordinated with or governed by (``he stood up and
 said``, ``he went on to say``). Content spans are trimmed of edge punctuation and then snapped to
-the quotation marks around them (``quotes_marks``), so a direct quote keeps its marks.
+the quotation marks around them (``_marks``), so a direct quote keeps its marks.
 """
 
 from __future__ import annotations

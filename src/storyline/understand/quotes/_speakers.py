@@ -9,7 +9,7 @@
   the nearest earlier speaker sharing its head word (``a senior US official``), else, when its
   head is a role or a nationality (capitalised, or in ``ROLES``), to the nearest earlier person.
 - A relative word (``who``, ``which``, ``that``) resolves to the named mention it follows
-  (``Smith, who said``); left unresolved, ``quotes_confidence`` refuses it as a speaker.
+  (``Smith, who said``); left unresolved, ``_confidence`` refuses it as a speaker.
 - Anything else (``a senior US official``, ``a European diplomat``) is kept as written.
 
 The result keeps both spans: the mention as written and, when resolved, the antecedent mention.

@@ -1,17 +1,17 @@
 """Time expressions in an article, normalised TIMEX3-style against its publication date.
 
 ``find_time_mentions`` scans the text once with the language's compiled grammar
-(``timex_grammar``: English, German, French, Spanish; other languages use the English one),
-normalises each candidate with the rule's handler (``timex_points``, ``timex_periods``,
-``timex_spans``) and keeps a small discourse state (the last day, quarter and year named) so that
+(``_grammar``: English, German, French, Spanish; other languages use the English one),
+normalises each candidate with the rule's handler (``_points``, ``_periods``,
+``_spans``) and keeps a small discourse state (the last day, quarter and year named) so that
 ``10:30 a.m.`` or ``a year earlier`` resolve the way TimeBank annotates them.
 
 Anchor: the publication date (UTC day). Relative expressions point the way the clause's tense says
-(``timex_tense``); with no tense cue a weekday is taken in the anchor's week (news default) and a
+(``_tense``); with no tense cue a weekday is taken in the anchor's week (news default) and a
 month in the anchor's year. Without a publication date only absolute values are given
 (``2021-05-01``); relative ones get the underspecified form (``XXXX-05-01``, ``XXXX-WXX-3``) or ``""``.
 
-``is_event`` (for timelines) is a documented heuristic, see ``dates_event``.
+``is_event`` (for timelines) is a documented heuristic, see ``_event``.
 
 >>> from datetime import datetime, UTC
 >>> [(m.text, m.value) for m in find_time_mentions(
@@ -72,7 +72,7 @@ def find_time_mentions(
 
     ``published_at`` anchors relative expressions (``None``: only absolute values); ``language``
     picks the grammar (``en``, ``de``, ``fr``, ``es``; anything else reads as English, and its full
-    dates are read with dateparser, see ``dates_fallback``).
+    dates are read with dateparser, see ``_fallback``).
     ``reference=True`` scans the slow way (every rule at every word), for tests of the fast scan.
     """
     if not text:

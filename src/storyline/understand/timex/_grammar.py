@@ -7,7 +7,7 @@ for ``\\s+`` and ``%NAME%`` for a fragment of the language's vocabulary (``%MONT
 alternation, in priority order (longer, more specific rules first), and scanned once; the rule that
 matched is then re-run alone on the span to read its groups.
 
-The rules themselves live in ``timex_rules_en`` and ``timex_rules_intl``.
+The rules themselves live in ``_rules_en`` and ``_rules_intl``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""English rules of the timex grammar, in priority order (template syntax: see ``timex_grammar``).
+"""English rules of the timex grammar, in priority order (template syntax: see ``_grammar``).
 
 Longer, more specific rules come first: at each word the first rule that matches wins.
 """

@@ -1,4 +1,4 @@
-"""German, French and Spanish rules of the timex grammar (template syntax: see ``timex_grammar``).
+"""German, French and Spanish rules of the timex grammar (template syntax: see ``_grammar``).
 
 The rules reuse the English handlers and group names (``month``, ``day``, ``year``, ``wd``, ``rel``
 (or ``rel2`` when the word follows, as in ``mardi dernier``), ``num``, ``unit``, ``pod``...);

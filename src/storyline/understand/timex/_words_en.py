@@ -1,4 +1,4 @@
-"""The English time vocabulary (see ``timex_lexicon`` for what each field holds)."""
+"""The English time vocabulary (see ``_lexicon`` for what each field holds)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The German, French and Spanish time vocabulary (see ``timex_lexicon`` for the fields)."""
+"""The German, French and Spanish time vocabulary (see ``_lexicon`` for the fields)."""
 
 from __future__ import annotations
 
