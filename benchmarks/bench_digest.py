@@ -35,8 +35,8 @@ from storyline.model import Article, Assignment, Batch, Story, Watchlist, finger
 from storyline.store import SqliteStore
 from storyline.stories.digest import build_digest
 from storyline.stories.digest_vectors import cached_rows_from_ingest, sentence_key
-from storyline.understand.dates import find_time_mentions
 from storyline.understand.figures import find_figures
+from storyline.understand.timex import find_time_mentions
 
 N_ARTICLES = 1_000
 N_WATCHLISTS = 1_000

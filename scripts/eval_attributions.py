@@ -33,7 +33,7 @@ from storyline.understand.nlp import analyse
 from storyline.understand.quotes import find_attributions
 
 try:
-    from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
+    from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 except ImportError:  # measuring the code before issue 16
     DEFAULT_MIN_CONFIDENCE = 0.0
 

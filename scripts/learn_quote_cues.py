@@ -1,4 +1,4 @@
-"""Learn the English cue table ``src/storyline/understand/quotes_cues.json`` from PolNeAR's tuning part.
+"""Learn the English cue table ``src/storyline/understand/cues.json`` from PolNeAR's tuning part.
 
 Usage::
 
@@ -7,7 +7,7 @@ Usage::
 
 For every verb or noun outside quotation marks in the ``tune`` articles (``evaluate.quotes.split_of``,
 about 70 %; the ``heldout`` part is never read), the key is (lemma, part of speech, frame), the frame
-being the first of ``quotes_parse.frames_of`` (``ccomp``, ``para``, ``xcomp``, ``dobj``,
+being the first of ``quotes.frames_of`` (``ccomp``, ``para``, ``xcomp``, ``dobj``,
 ``prep:<word>``; ``para`` only for a ``parataxis``). A key is kept when it occurs at least
 ``--min-count`` times and at least ``--threshold`` of its occurrences are the cue of an annotated
 attribution. Writes the JSON table (the one shipped was made with the defaults).
@@ -23,10 +23,9 @@ from pathlib import Path
 
 from storyline.evaluate.quotes import read_articles
 from storyline.understand.nlp import get_nlp
-from storyline.understand.quotes_marks import find_quoted
-from storyline.understand.quotes_parse import frames_of
+from storyline.understand.quotes import find_quoted, frames_of
 
-TABLE = Path(__file__).resolve().parents[1] / "src" / "storyline" / "understand" / "quotes_cues.json"
+TABLE = Path(__file__).resolve().parents[1] / "src" / "storyline" / "understand" / "cues.json"
 
 
 def count_frames(path: Path) -> tuple[Counter[tuple[str, str, str]], Counter[tuple[str, str, str]]]:

@@ -16,7 +16,7 @@ gold entity (silver labels, so the quote module keeps its ``DATE``/``TIME`` enti
 
 Output: a spaCy pipeline directory with only ``ner`` and the shipped model's vocabulary strings
 (none of the training words: the features are hashed), loaded with
-``nlp.add_pipe("ner", source=spacy.load(path))`` (``storyline.understand.entities_model``).
+``nlp.add_pipe("ner", source=spacy.load(path))`` (``storyline.understand.nlp.install_tuned_ner``).
 Deterministic for a given seed; about 1-2 minutes an epoch on one busy core.
 """
 

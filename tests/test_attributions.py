@@ -7,10 +7,10 @@ import pytest
 
 from storyline.model import Quote
 from storyline.understand.nlp import get_nlp
-from storyline.understand.quotes import find_quotes
-from storyline.understand.quotes_confidence import (
+from storyline.understand.quotes import (
     DEFAULT_MIN_CONFIDENCE,
     check_speaker,
+    find_quotes,
     quote_confidence,
 )
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.model import TimeMention
-from storyline.understand.dates import find_time_mentions
+from storyline.understand.timex import find_time_mentions
 
 PUBLISHED = datetime(2021, 2, 17, 9, 0, tzinfo=UTC)  # a Wednesday; the AFP seed's date
 

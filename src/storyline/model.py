@@ -154,7 +154,7 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     language: str | None = None
-    # 0..1, how sure the attribution is (understand/quotes_confidence.py); None: not assessed
+    # 0..1, how sure the attribution is (understand/quotes/_confidence.py); None: not assessed
     # (stored before the column existed). Readers show confident quotes only unless asked.
     confidence: float | None = None
 

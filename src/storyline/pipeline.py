@@ -46,8 +46,8 @@ from storyline.model import Article, Batch, RawDoc, Rejection
 from storyline.settings import Settings
 from storyline.store import StoryWriter
 from storyline.stories.contract import ASSIGN_MODULE, AssignInputLike, PrepareInputs, StoryAssignerLike
+from storyline.understand import Findings, find_facts_many
 from storyline.understand.canonical import FactResolver, ResolvedFacts
-from storyline.understand.findings import Findings, find_facts_many
 
 LOGGER = logging.getLogger(__name__)
 

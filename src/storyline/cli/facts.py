@@ -12,7 +12,7 @@ from storyline.cli._common import OUT, Context, emit_json, handle_errors, listin
 from storyline.model import Article, ArticleFacts, Entity, Quote, quote_json
 from storyline.shapes import article_facts_json, entity_json
 from storyline.store import StoryReader
-from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
+from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 
 _MAX = 10_000
 

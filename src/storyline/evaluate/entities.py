@@ -25,11 +25,8 @@ from typing import Any
 from storyline.errors import InputError
 from storyline.evaluate.metrics import bcubed
 from storyline.model import Mention
-from storyline.understand.entities import find_mentions, never
-from storyline.understand.entities_coref import cluster_mentions
-from storyline.understand.entities_model import install_tuned_ner
-from storyline.understand.entities_resolve import EntityResolver
-from storyline.understand.nlp import analyse_many, get_nlp
+from storyline.understand.entities import EntityResolver, cluster_mentions, find_mentions, never
+from storyline.understand.nlp import analyse_many, get_nlp, install_tuned_ner
 
 __all__ = ["GoldDocument", "GoldMention", "evaluate_entities", "match_gold", "read_documents"]
 

@@ -26,12 +26,8 @@ from typing import Any
 
 from storyline.errors import InputError
 from storyline.model import Mention
-from storyline.understand.entities import find_names, never
-from storyline.understand.entities_coref import cluster_mentions
-from storyline.understand.entities_gazetteer import NameSpan
-from storyline.understand.entities_model import install_tuned_ner
-from storyline.understand.entities_resolve import EntityResolver
-from storyline.understand.nlp import analyse_many, get_nlp
+from storyline.understand.entities import EntityResolver, NameSpan, cluster_mentions, find_names, never
+from storyline.understand.nlp import analyse_many, get_nlp, install_tuned_ner
 
 __all__ = ["Sentence", "evaluate_ner", "prf", "read_sentences", "spans_of", "split_of"]
 

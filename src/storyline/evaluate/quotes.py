@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.errors import InputError
-from storyline.understand.quotes_marks import QUOTE_CHARS
+from storyline.understand.quotes import QUOTE_CHARS
 
 __all__ = ["GoldArticle", "Prediction", "read_articles", "score_quotes", "split_of"]
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from storyline.evaluate.jsonl import read_records
 from storyline.model import TimeMention
-from storyline.understand.dates import find_time_mentions
+from storyline.understand.timex import find_time_mentions
 
 __all__ = ["GoldDoc", "GoldTimex", "evaluate_timex", "read_timex_docs", "score_documents", "split_of"]
 

@@ -380,6 +380,6 @@ MIGRATIONS.append(
     )
 )
 
-# how sure each quote's attribution is (understand/quotes_confidence.py); NULL: stored before this
+# how sure each quote's attribution is (understand/quotes/_confidence.py); NULL: stored before this
 # column, not assessed, so shown only when all quotes are asked for (issue 16)
 MIGRATIONS.append(("0009_quote_confidence", "ALTER TABLE quotes ADD COLUMN confidence REAL;"))

@@ -2,7 +2,7 @@
 
 The pipeline stores each article's facts (mentions, quotes, time mentions, figures) on ingest.
 Articles stored before it did, or by a run with understanding off, have none: for those the digest
-computes dates, figures and quotes itself with the same ``understand`` functions (no entities:
+computes dates, figures and quotes itself with ``understand.find_facts`` (no entities:
 they need the cross-article resolver), and says so (``FactsSource.path``: ``"store"``,
 ``"computed"`` or ``"mixed"``).
 """
@@ -15,11 +15,8 @@ from dataclasses import dataclass, field
 
 from storyline.model import Article, ArticleFacts
 from storyline.store import StoryReader
-from storyline.understand.dates import find_time_mentions
+from storyline.understand import find_facts
 from storyline.understand.entities import find_mentions
-from storyline.understand.figures import find_figures
-from storyline.understand.nlp import analyse
-from storyline.understand.quotes import find_attributions
 
 __all__ = ["FactsSource", "compute_facts", "load_facts"]
 
@@ -43,21 +40,15 @@ class FactsSource:
 
 def compute_facts(article: Article, *, quotes: bool = True) -> ArticleFacts:
     """Dates, figures and (``quotes=True``) quotes and entity mentions of ``article``, from its text."""
-    times = find_time_mentions(
-        article.text, article_id=article.id, published_at=article.published_at, language=article.language
-    )
-    figures = find_figures(article.text, article_id=article.id, language=article.language)
+    found = find_facts(article, parse=quotes)
     if not quotes:
-        return ArticleFacts(time_mentions=tuple(times), figures=tuple(figures))
-    analysis = analyse(article.text, article.language)
-    found = [
-        a.quote
-        for a in find_attributions(
-            article.text, article_id=article.id, language=article.language, analysis=analysis
-        )
-    ]
-    mentions = find_mentions(article.text, analysis, article_id=article.id, language=article.language)
-    return ArticleFacts(tuple(mentions), tuple(found), tuple(times), tuple(figures))
+        return ArticleFacts(time_mentions=found.time_mentions, figures=found.figures)
+    mentions = found.mentions
+    if mentions is None:  # no NER for the language: its rules, without the resolver's gazetteer
+        mentions = tuple(find_mentions(article.text, None, article_id=article.id, language=article.language))
+    return ArticleFacts(
+        mentions, tuple(a.quote for a in found.attributions), found.time_mentions, found.figures
+    )
 
 
 def _empty(facts: ArticleFacts) -> bool:

@@ -23,10 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storyline.model import Article, Entity, Figure, Mention, Quote, TimeMention
-from storyline.understand.entities import find_mentions
-from storyline.understand.entities_coref import cluster_mentions
-from storyline.understand.entities_resolve import EntityResolver
-from storyline.understand.findings import Findings
+from storyline.understand._findings import Findings
+from storyline.understand.entities import EntityResolver, cluster_mentions, find_mentions
 from storyline.understand.quotes import Attribution
 
 LOGGER = logging.getLogger(__name__)

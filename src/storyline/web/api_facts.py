@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from storyline.model import Quote, quote_json
 from storyline.shapes import entity_json
 from storyline.store import StoryReader
-from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
+from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
 from storyline.web.params import Limit, Offset, blank_to_none
 

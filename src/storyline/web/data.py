@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from storyline.model import Article, ArticleFacts, Entity, Mention, Quote, Story, StoryEvent, Storyline
 from storyline.store import StoryReader
-from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
+from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 from storyline.web.charts import make_bins
 
 LOGGER = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from storyline.understand.quotes_confidence import DEFAULT_MIN_CONFIDENCE
+from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
 from storyline.web.pages import Render
 from storyline.web.params import PAGE_SIZE, Page, blank_to_none
