@@ -26,10 +26,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storyline.digest import build_digest, digest_json, subject_articles
 from storyline.embed import Embedder
 from storyline.model import Article
 from storyline.store import StoryReader
-from storyline.stories.digest import build_digest, digest_json, subject_articles
 from storyline.web.charts_events import EventMark, event_chart
 from storyline.web.render import path_id
 

@@ -1,32 +1,24 @@
 """What the pipeline needs from a story assigner, as structural types.
 
-The pipeline depends on these, not on an implementation: any assigner whose ``assign`` takes an
-input carrying the article's vectors and returns these fields fits (``storyline.stories.assign``
-provides the default one, loaded by name at run time).
+The pipeline depends on these, not on an implementation: an assigner is created through the
+registry (role ``"assigner"``, the name in ``settings.assigner``; ``stories.v1`` is the default
+``StoryAssigner``), and any object with ``restore``, ``horizon`` and ``assign`` (an
+``AssignInput`` from ``prepare_assign_inputs`` in, an outcome carrying these fields out) fits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from storyline.embed import ArticleVectors, Embedder
-from storyline.model import Article, Assignment, Story, StoryEvent, Storyline
+from storyline.model import Assignment, Story, StoryEvent, Storyline
 
-ASSIGN_MODULE = "storyline.stories.assign"
+if TYPE_CHECKING:
+    from storyline.stories.assign._assign import AssignInput
 
-
-class AssignInputLike(Protocol):
-    """One article ready for assignment (a dataclass: the pipeline sets ``duplicate_of`` on a copy)."""
-
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-
-    @property
-    def vectors(self) -> ArticleVectors: ...
-
-    @property
-    def duplicate_of(self) -> str | None: ...
+ROLE = "assigner"
+"""The registry role assigners register under (``registry.create(ROLE, settings.assigner, ...)``)."""
 
 
 class AssignOutcomeLike(Protocol):
@@ -48,7 +40,8 @@ class AssignOutcomeLike(Protocol):
     def events(self) -> tuple[StoryEvent, ...]: ...
 
 
-class StoryAssignerLike(Protocol):
+@runtime_checkable
+class Assigner(Protocol):
     """Online, deterministic assignment of articles to stories."""
 
     def restore(self, states: Iterable[tuple[Story, bytes]]) -> int: ...
@@ -58,10 +51,7 @@ class StoryAssignerLike(Protocol):
         """How long after its last article a story stays in memory (restore reads only these)."""
         ...
 
-    def assign(self, item: Any) -> AssignOutcomeLike: ...
-
-
-class PrepareInputs(Protocol):
-    """``prepare_assign_inputs``: one batched embedding call for many articles."""
-
-    def __call__(self, articles: Sequence[Article], embedder: Embedder, /) -> Sequence[AssignInputLike]: ...
+    def assign(self, item: AssignInput, *, duplicate_of: str | None = None) -> AssignOutcomeLike:
+        """Put one article into a story; ``duplicate_of`` is the original dedup found for it after
+        its input was prepared (None: the input's own ``duplicate_of``)."""
+        ...
