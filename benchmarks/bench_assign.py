@@ -45,12 +45,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from storyline.embed import ArticleVectors
-from storyline.stories.assign import AssignInput, StoryAssigner, to_us
-from storyline.stories.assign_book import story_id_for
-from storyline.stories.assign_keys import HEAD, NAME, NUMBER, WORD, Keys, hash_keys
-from storyline.stories.assign_state import LineSnapshot, StoryState, quantise_member
-from storyline.stories.signals import NAME_PREFIX, fold, name_key, text_signals
-from storyline.stories.storylines import storyline_id_for
+from storyline.stories.assign import (
+    HEAD,
+    NAME,
+    NUMBER,
+    WORD,
+    AssignInput,
+    Keys,
+    LineSnapshot,
+    StoryAssigner,
+    StoryState,
+    hash_keys,
+    quantise_member,
+    story_id_for,
+    storyline_id_for,
+    to_us,
+)
+from storyline.stories.similarity import NAME_PREFIX, fold, name_key, text_signals
 
 DIM = 512
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}

@@ -29,12 +29,12 @@ import numpy as np
 
 from benchmarks.corpus import synthetic_articles
 from storyline.alerts.engine import evaluate, example_row
+from storyline.digest import build_digest
 from storyline.embed import HEAD_CHARS, embed_articles
+from storyline.embed.sentence_rows import cached_rows_from_ingest, sentence_key
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Assignment, Batch, Story, Watchlist, fingerprint, stable_id
 from storyline.store import SqliteStore
-from storyline.stories.digest import build_digest
-from storyline.stories.digest_vectors import cached_rows_from_ingest, sentence_key
 from storyline.understand.figures import find_figures
 from storyline.understand.timex import find_time_mentions
 

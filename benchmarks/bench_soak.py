@@ -31,9 +31,7 @@ from benchmarks.replay import ECBPLUS, by_month, dated_stream, ingest_run, story
 from storyline.model import Article, Assignment, Batch, Story, fingerprint
 from storyline.settings import Settings
 from storyline.store import SqliteStore
-from storyline.stories.assign import from_us, to_us
-from storyline.stories.assign_book import story_id_for
-from storyline.stories.assign_state import StoryState, encode_state, quantise_member
+from storyline.stories.assign import StoryState, encode_state, from_us, quantise_member, story_id_for, to_us
 
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 YEARS = 10

@@ -1,4 +1,4 @@
-"""Fit the story assignment model and write ``src/storyline/stories/assign_model.json``.
+"""Fit the story assignment model and write ``src/storyline/stories/assign/assign_model.json``.
 
     .venv/bin/python scripts/train_assign.py [--data ../shared/data/stories] [--cv-only | --short-only]
 
@@ -48,12 +48,19 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.embed import ArticleVectors, article_title, embed_articles  # noqa: E402
 from storyline.evaluate.stories import GoldArticle, read_stream, resolve_stories, story_scores  # noqa: E402
-from storyline.stories.assign import AssignInput, StoryAssigner, to_us  # noqa: E402
-from storyline.stories.assign_book import StoryBook  # noqa: E402
-from storyline.stories.assign_keys import article_keys  # noqa: E402
-from storyline.stories.assign_model import FEATURES, MODEL_PATH, load_score, side_features  # noqa: E402
-from storyline.stories.assign_state import StoryState  # noqa: E402
-from storyline.stories.signals import text_signals  # noqa: E402
+from storyline.stories.assign import (  # noqa: E402
+    FEATURES,
+    MODEL_PATH,
+    AssignInput,
+    StoryAssigner,
+    StoryBook,
+    StoryState,
+    article_keys,
+    load_score,
+    side_features,
+    to_us,
+)
+from storyline.stories.similarity import text_signals  # noqa: E402
 
 LOGGER = logging.getLogger("train_assign")
 CACHE = ROOT / "benchmarks" / ".cache"

@@ -1,4 +1,4 @@
-"""Fit the pair-similarity model and write ``src/storyline/stories/similarity_model.json``.
+"""Fit the pair-similarity model and write ``src/storyline/stories/similarity/similarity_model.json``.
 
     .venv/bin/python scripts/train_similarity.py [../shared/data/similarity/semeval22_dev.jsonl]
 
@@ -41,18 +41,20 @@ from storyline.embed.segment import split_sentences
 from storyline.embed.use import UseEmbedder
 from storyline.evaluate.metrics import pearson
 from storyline.evaluate.similarity import GoldPair, read_pairs
-from storyline.stories.features import (
+from storyline.stories.similarity import (
     EMBEDDING_FEATURES,
     FEATURE_NAMES,
+    FORMAT,
     PairInput,
+    TreeEnsemble,
+    load_model,
     pair_features,
     prepare_inputs,
 )
-from storyline.stories.regressor import FORMAT, TreeEnsemble, load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "similarity" / "semeval22_dev.jsonl"
-OUT = ROOT / "src" / "storyline" / "stories" / "similarity_model.json"
+OUT = ROOT / "src" / "storyline" / "stories" / "similarity" / "similarity_model.json"
 CACHE = ROOT / "benchmarks" / ".cache" / "use_strings"
 VERSION = "similarity.v1"
 DIMENSIONS = ("overall", "geography", "entities", "time", "narrative")

@@ -13,9 +13,19 @@ import pytest
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Batch
 from storyline.store.memory import MemoryStore
-from storyline.stories.assign import AssignInput, AssignOutcome, StoryAssigner, prepare_assign_inputs
-from storyline.stories.assign_model import FEATURES, MODEL_PATH, AssignModel, TreeScore, load_score
-from storyline.stories.assign_state import decode_state, encode_state
+from storyline.stories.assign import (
+    FEATURES,
+    MODEL_PATH,
+    AssignInput,
+    AssignModel,
+    AssignOutcome,
+    StoryAssigner,
+    TreeScore,
+    decode_state,
+    encode_state,
+    load_score,
+    prepare_assign_inputs,
+)
 
 CHILE_1 = (
     "Strong quake shakes central Chile",

@@ -12,13 +12,20 @@ import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli
+from storyline.digest import (
+    Sentence,
+    article_sentences,
+    build_digest,
+    digest_json,
+    event_timeline,
+    reconcile_figures,
+    split_new,
+    stems,
+)
+from storyline.embed.sentence_rows import sentence_key
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Figure, TimeMention
 from storyline.store import SqliteStore
-from storyline.stories.digest import build_digest, digest_json, split_new
-from storyline.stories.digest_text import Sentence, article_sentences, stems
-from storyline.stories.digest_timeline import event_timeline, reconcile_figures
-from storyline.stories.digest_vectors import sentence_key
 from tests.conftest import AFP_SEED, DPA_SEED
 
 
@@ -253,7 +260,7 @@ def test_ingest_fills_the_sentence_cache_the_digest_reads(tmp_path: Path, embedd
 
 def test_whats_new_is_bounded_and_says_so(seeded: Path, embedder: UseEmbedder) -> None:
     """More new sentences than the bound: exactly the bound is reported, flagged as truncated."""
-    import storyline.stories.digest_new as digest_new
+    import storyline.digest._new as digest_new
 
     with SqliteStore(seeded) as store:
         (line,) = store.list_storylines()

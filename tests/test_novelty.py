@@ -9,10 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from storyline.digest import CARRIED_THRESHOLD, carried_scores, stems
 from storyline.embed.use import UseEmbedder
 from storyline.evaluate.novelty import auc, evaluate_novelty
-from storyline.stories.digest_novelty import CARRIED_THRESHOLD, carried_scores
-from storyline.stories.digest_text import stems
 
 EARLIER = [
     "NATO defence ministers will decide on the Afghanistan mission at a meeting in February.",

@@ -15,10 +15,17 @@ from storyline.embed import Vector
 from storyline.errors import ConfigError, InputError
 from storyline.evaluate.similarity import evaluate_similarity, read_pairs, split_of
 from storyline.model import Article
-from storyline.stories.features import FEATURE_NAMES, PairInput, pair_features
-from storyline.stories.regressor import DimensionModel, load_model
-from storyline.stories.signals import text_signals
-from storyline.stories.similarity import MODEL_PATH, PairScorer, score_pair
+from storyline.stories.similarity import (
+    FEATURE_NAMES,
+    MODEL_PATH,
+    DimensionModel,
+    PairInput,
+    PairScorer,
+    load_model,
+    pair_features,
+    score_pair,
+    text_signals,
+)
 
 from .conftest import AFP_SEED, DPA_SEED
 

@@ -12,8 +12,7 @@ from click.testing import CliRunner
 from storyline.cli import cli
 from storyline.embed.use import UseEmbedder
 from storyline.model import Article, Storyline
-from storyline.stories.assign import AssignOutcome, StoryAssigner, prepare_assign_inputs
-from storyline.stories.storylines import storyline_id_for
+from storyline.stories.assign import AssignOutcome, StoryAssigner, prepare_assign_inputs, storyline_id_for
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AFP_AT = datetime(2021, 2, 17, tzinfo=UTC)

@@ -187,6 +187,17 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class ResolvedFacts:
+    """One article's facts as stored: ``entities`` are the rows it created or changed."""
+
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    time_mentions: tuple[TimeMention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """The decision that put an article into a story."""
 

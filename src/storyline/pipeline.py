@@ -28,26 +28,24 @@ understanding fails is stored without facts (the failure is logged).
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
 
-from storyline import engine
+from storyline import engine, registry
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
 from storyline.embed import embedder_for
-from storyline.errors import Rejected
+from storyline.errors import ConfigError, Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
-from storyline.model import Article, Batch, RawDoc, Rejection
+from storyline.model import Article, Batch, RawDoc, Rejection, ResolvedFacts
 from storyline.settings import Settings
 from storyline.store import StoryWriter
-from storyline.stories.contract import ASSIGN_MODULE, AssignInputLike, PrepareInputs, StoryAssignerLike
+from storyline.stories.assign import ROLE, Assigner, AssignInput, prepare_assign_inputs
 from storyline.understand import Findings, find_facts_many
-from storyline.understand.canonical import FactResolver, ResolvedFacts
+from storyline.understand.canonical import FactResolver
 
 LOGGER = logging.getLogger(__name__)
 
@@ -59,7 +57,7 @@ class Prepared:
     raw: RawDoc
     article: Article
     signature: Signature
-    assign_input: AssignInputLike | None = None
+    assign_input: AssignInput | None = None
     findings: Findings | None = None
     known: bool = False
     """Already stored, or earlier in this run, when the engine looked: the NLP pass and the
@@ -74,7 +72,7 @@ class Components:
         settings: Settings,
         *,
         dedup: Deduplicator,
-        assigner: StoryAssignerLike | None = None,
+        assigner: Assigner | None = None,
         facts: FactResolver | None = None,
     ) -> None:
         self.settings = settings
@@ -125,11 +123,16 @@ def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Reje
     return Prepared(item, article, signature)
 
 
-def _new_assigner(settings: Settings) -> StoryAssignerLike:
-    module: Any = importlib.import_module(ASSIGN_MODULE)
-    assigner: StoryAssignerLike = module.StoryAssigner(
-        window_days=settings.story_window_days, storyline_window_days=settings.storyline_window_days
+def _new_assigner(settings: Settings) -> Assigner:
+    """The assigner ``settings.assigner`` names in the registry (``stories.v1``), made once per run."""
+    assigner = registry.create(
+        ROLE,
+        settings.assigner,
+        window_days=settings.story_window_days,
+        storyline_window_days=settings.storyline_window_days,
     )
+    if not isinstance(assigner, Assigner):
+        raise ConfigError(f"{ROLE} {settings.assigner!r} is not a story assigner: {assigner!r}")
     return assigner
 
 
@@ -139,7 +142,7 @@ def prepare_light(items: list[RawDoc | Rejection], settings: Settings) -> list[P
     return [prepare_one(item, settings) for item in items]
 
 
-Heavy = tuple[Findings | None, AssignInputLike | None]
+Heavy = tuple[Findings | None, AssignInput | None]
 """What ``prepare_heavy`` adds to one new article: its findings and its assigner input."""
 
 
@@ -159,10 +162,9 @@ def prepare_heavy(
     found: list[Findings | None] = [None] * len(keep)
     if settings.understand:
         found = list(find_facts_many([articles[i] for i in keep]))
-    inputs: list[AssignInputLike | None] = [None] * len(keep)
+    inputs: list[AssignInput | None] = [None] * len(keep)
     if settings.stories:
-        prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
-        every = list(prepare(articles, embedder_for(settings.embedder)))
+        every = prepare_assign_inputs(articles, embedder_for(settings.embedder))
         inputs = [every[i] for i in keep]
     return list(zip(found, inputs, strict=True))
 
@@ -220,8 +222,9 @@ def run(
             if article.duplicate_of is None and components.facts is not None and result.findings is not None:
                 batch.add_facts(_resolve_facts(components.facts, article, result.findings))
             if components.assigner is not None and result.assign_input is not None:
-                item = dataclasses.replace(result.assign_input, duplicate_of=article.duplicate_of)
-                batch.add_outcome(components.assigner.assign(item), item.vectors)
+                item = result.assign_input
+                outcome = components.assigner.assign(item, duplicate_of=article.duplicate_of)
+                batch.add_outcome(outcome, item.vectors)
                 if article.duplicate_of is None:
                     batch.add_sentence_rows(article, item.vectors)
             batch.articles.append(article)
@@ -260,7 +263,6 @@ def rebuild_stories(
 
     Deterministic: the same store gives the same stories as the original ingest did (with the same
     settings), because assignment depends only on the articles and their order."""
-    prepare: PrepareInputs = importlib.import_module(ASSIGN_MODULE).prepare_assign_inputs
     store.clear_stories()
     assigner = _new_assigner(settings)
     embedder = embedder_for(settings.embedder)
@@ -268,9 +270,8 @@ def rebuild_stories(
     articles = iter(list(store.iter_articles()))
     while chunk := list(islice(articles, settings.batch_size)):
         batch = BatchWriter(store, RunStats())
-        for article, item in zip(chunk, prepare(chunk, embedder), strict=True):
-            item = dataclasses.replace(item, duplicate_of=article.duplicate_of)
-            batch.add_outcome(assigner.assign(item), item.vectors)
+        for article, item in zip(chunk, prepare_assign_inputs(chunk, embedder), strict=True):
+            batch.add_outcome(assigner.assign(item, duplicate_of=article.duplicate_of), item.vectors)
         batch.flush()
         n += len(chunk)
         if on_progress is not None:

@@ -7,8 +7,9 @@ from typing import Any
 import click
 
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, parse_when
+from storyline.digest import build_digest, digest_json
+from storyline.embed import embedder_for
 from storyline.errors import InputError
-from storyline.stories.digest import build_digest, digest_json
 
 
 @click.command()
@@ -41,7 +42,12 @@ def digest(
             raise InputError(f"no watchlist {watchlist_id!r}; see: storyline watch list")
         since_ingested = watchlist.last_visit_at or watchlist.created_at
     result = build_digest(
-        store, subject_id, since=parse_when(since), since_ingested=since_ingested, language=language
+        store,
+        subject_id,
+        embedder=embedder_for(obj.settings.embedder),
+        since=parse_when(since),
+        since_ingested=since_ingested,
+        language=language,
     )
     if watchlist_id is not None:
         from storyline.model import utc_now

@@ -162,11 +162,12 @@ def _resolve(obj: Context, ref: str) -> Article:
 @handle_errors
 def compare(obj: Context, first: str, second: str, as_json: bool) -> None:
     """How alike two articles are (ids, files or URLs): 1 = same story .. 4 = unrelated, with evidence."""
-    from storyline.stories.features import PairInput
-    from storyline.stories.similarity import score_pair
+    from storyline.embed import embedder_for
+    from storyline.stories.similarity import PairInput, default_scorer, score_pair
 
     a, b = _resolve(obj, first), _resolve(obj, second)
-    result = pair_score_json(score_pair(PairInput.from_article(a), PairInput.from_article(b)))
+    scorer = default_scorer(embedder_for(obj.settings.embedder))
+    result = pair_score_json(score_pair(PairInput.from_article(a), PairInput.from_article(b), scorer=scorer))
     if as_json:
         emit_json(result)
         return

@@ -24,12 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from storyline.digest import article_sentences, carried_scores, stems
 from storyline.embed import Embedder
 from storyline.evaluate.metrics import spearman
 from storyline.evaluate.similarity import GoldPair, read_pairs
 from storyline.model import Article
-from storyline.stories.digest_novelty import carried_scores
-from storyline.stories.digest_text import article_sentences, stems
 
 __all__ = ["auc", "evaluate_novelty", "share_new"]
 

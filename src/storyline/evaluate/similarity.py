@@ -21,8 +21,7 @@ from typing import Any
 
 from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import pearson, spearman
-from storyline.stories.features import PairInput
-from storyline.stories.similarity import PairScorer, default_scorer
+from storyline.stories.similarity import PairInput, PairScorer, default_scorer
 
 __all__ = ["GoldPair", "evaluate_similarity", "read_pairs", "split_of"]
 

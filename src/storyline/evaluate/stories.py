@@ -20,8 +20,7 @@ from storyline.embed import Embedder
 from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import adjusted_rand_index, bcubed, normalized_mutual_info
 from storyline.model import Article
-from storyline.stories.assign import AssignOutcome, StoryAssigner, prepare_assign_inputs
-from storyline.stories.assign_model import MODEL_PATH
+from storyline.stories.assign import MODEL_PATH, AssignOutcome, StoryAssigner, prepare_assign_inputs
 
 __all__ = ["GoldArticle", "evaluate_stories", "read_stream", "resolve_stories", "story_scores"]
 

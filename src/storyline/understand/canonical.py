@@ -20,29 +20,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from storyline.model import Article, Entity, Figure, Mention, Quote, TimeMention
+from storyline.model import Article, Entity, Mention, Quote, ResolvedFacts
 from storyline.understand._findings import Findings
 from storyline.understand.entities import EntityResolver, cluster_mentions, find_mentions
 from storyline.understand.quotes import Attribution
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["FactResolver", "ResolvedFacts", "link_speaker"]
+__all__ = ["FactResolver", "link_speaker"]
 
 _DETERMINERS = ("the ", "a ", "an ")
-
-
-@dataclass(frozen=True, slots=True)
-class ResolvedFacts:
-    """One article's facts as stored: ``entities`` are the rows it created or changed."""
-
-    entities: tuple[Entity, ...] = ()
-    mentions: tuple[Mention, ...] = ()
-    quotes: tuple[Quote, ...] = ()
-    time_mentions: tuple[TimeMention, ...] = ()
-    figures: tuple[Figure, ...] = ()
 
 
 class FactResolver:

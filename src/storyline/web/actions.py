@@ -77,11 +77,12 @@ class CompareService:
 
     def score(self, a: Article, b: Article) -> dict[str, Any]:
         """``pair_score_json`` of the pair (the embedder loads on the first call: seconds)."""
-        from storyline.stories.features import PairInput
-        from storyline.stories.similarity import score_pair
+        from storyline.embed import embedder_for
+        from storyline.stories.similarity import PairInput, default_scorer, score_pair
 
         with self._lock:
-            score = score_pair(PairInput.from_article(a), PairInput.from_article(b))
+            scorer = default_scorer(embedder_for(self.settings.embedder))
+            score = score_pair(PairInput.from_article(a), PairInput.from_article(b), scorer=scorer)
         return pair_score_json(score)
 
 

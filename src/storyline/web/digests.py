@@ -1,6 +1,6 @@
 """The digest of a story or storyline for the web: computed once, cached, shared by page and API.
 
-``DigestService.get(subject_id, since=...)`` returns ``storyline.stories.digest.digest_json`` (the
+``DigestService.get(subject_id, since=...)`` returns ``storyline.digest.digest_json`` (the
 ``storyline digest --json`` shape) and caches it in memory under the subject's article ids (a story
 that grows or merges gets a new key) and the ``since`` asked for. The embedder is loaded on the
 first digest (seconds) and kept; sentence rows are cached in the store by the digest itself.
@@ -26,10 +26,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from storyline.digest import build_digest, digest_json, subject_articles
 from storyline.embed import Embedder
 from storyline.model import Article
 from storyline.store import StoryReader
-from storyline.stories.digest import build_digest, digest_json, subject_articles
 from storyline.web.charts_events import EventMark, event_chart
 from storyline.web.render import path_id
 

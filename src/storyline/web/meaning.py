@@ -24,7 +24,7 @@ from storyline import registry
 from storyline.embed import Embedder
 from storyline.model import Article
 from storyline.store import ArticleFilter, SearchHit, StoryReader
-from storyline.stories.index import EXACT_MAX, VectorIndex
+from storyline.stories.assign import EXACT_MAX, VectorIndex
 
 if TYPE_CHECKING:
     from storyline.web.context import WebContext

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.stories.signals import NAME_PREFIX, TextSignals, fold, name_key, text_signals
+from storyline.stories.similarity import NAME_PREFIX, TextSignals, fold, name_key, text_signals
 
 __all__ = [
     "DATE",

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from storyline.stories.assign_keys import Keys
+from storyline.stories.assign._keys import Keys
 
 __all__ = ["FORMAT_VERSION", "NO_TIME", "LineSnapshot", "StoryState", "decode_state", "encode_state"]
 

@@ -3,9 +3,9 @@
 ``build_digest(store, subject_id, ...)`` reads a story (or a storyline: all its stories' articles)
 from any ``StoryReader`` and returns a ``Digest``; ``digest_json`` gives its JSON shape (the
 ``storyline digest --json`` output, documented in docs/cli.md). The parts live beside this module:
-``digest_text`` (sentences, stems), ``digest_vectors`` (sentence rows, cached in the store),
-``digest_novelty`` and ``digest_new`` (what's new), ``digest_timeline`` (events, figures),
-``digest_summary`` (label, summary), ``digest_facts`` (stored or computed facts).
+``_text`` (sentences, stems), ``_vectors`` (sentence rows, cached in the store),
+``_novelty`` and ``_new`` (what's new), ``_timeline`` (events, figures),
+``_summary`` (label, summary), ``_facts`` (stored or computed facts).
 
 Which articles are new:
 
@@ -25,22 +25,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from storyline.embed import Embedder
-from storyline.errors import InputError
-from storyline.model import Article, iso, quote_json
-from storyline.store import StoryReader
-from storyline.stories.digest_facts import load_facts
-from storyline.stories.digest_new import WhatsNew, whats_new
-from storyline.stories.digest_summary import Label, story_label, summarise
-from storyline.stories.digest_text import Sentence
-from storyline.stories.digest_timeline import (
+from storyline.digest._facts import load_facts
+from storyline.digest._new import WhatsNew, whats_new
+from storyline.digest._summary import Label, story_label, summarise
+from storyline.digest._text import Sentence
+from storyline.digest._timeline import (
     Evidence,
     FigureGroup,
     TimelineEvent,
     event_timeline,
     reconcile_figures,
 )
-from storyline.stories.digest_vectors import sentence_rows
+from storyline.digest._vectors import sentence_rows
+from storyline.embed import Embedder
+from storyline.errors import InputError
+from storyline.model import Article, iso, quote_json
+from storyline.store import StoryReader
 
 __all__ = ["Digest", "build_digest", "digest_json", "split_new", "subject_articles"]
 
@@ -114,16 +114,13 @@ def build_digest(
     store: StoryReader,
     subject_id: str,
     *,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     since: datetime | None = None,
     since_ingested: datetime | None = None,
     language: str | None = None,
 ) -> Digest:
-    """The digest of the story or storyline ``subject_id`` (see the module docstring)."""
-    if embedder is None:
-        from storyline.embed.use import UseEmbedder
-
-        embedder = UseEmbedder()
+    """The digest of the story or storyline ``subject_id`` (see the module docstring); ``embedder``
+    makes the sentence rows the store has not cached (``embed.embedder_for(settings.embedder)``)."""
     kind, articles = subject_articles(store, subject_id)
     new_ids, earlier_ids = split_new(articles, since=since, since_ingested=since_ingested)
     facts = load_facts(store, articles, quotes_for=frozenset(new_ids))

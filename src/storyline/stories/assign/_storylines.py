@@ -21,9 +21,9 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import StoryEvent, Storyline
-from storyline.stories.assign_book import StoryBook
-from storyline.stories.assign_model import AssignModel, gap_days, side_features
-from storyline.stories.assign_state import NO_TIME, LineSnapshot, StoryState
+from storyline.stories.assign._book import StoryBook
+from storyline.stories.assign._model import AssignModel, gap_days, side_features
+from storyline.stories.assign._state import NO_TIME, LineSnapshot, StoryState
 
 __all__ = ["StorylineBook", "storyline_id_for"]
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.model import Article, Mention
-from storyline.stories.digest_text import Sentence
+from storyline.digest._text import Sentence
+from storyline.model import Article, Mention, lang_code
 
 __all__ = ["Label", "main_language", "story_label", "summarise"]
 
@@ -119,7 +119,9 @@ def _keyphrases(text: str, language: str | None) -> tuple[str, ...]:
         return ()
     import yake  # type: ignore[import-untyped]  # imported here: yake pulls in networkx, which a reader that never labels need not load
 
-    extractor = yake.KeywordExtractor(lan=(language or "en")[:2], n=3, top=KEYPHRASES * 3, dedupLim=0.7)
+    extractor = yake.KeywordExtractor(
+        lan=(lang_code(language) or "en"), n=3, top=KEYPHRASES * 3, dedupLim=0.7
+    )
     found: list[str] = []
     for phrase, _score in extractor.extract_keywords(text[:YAKE_CHARS]):
         if not any(phrase.casefold() in f.casefold() or f.casefold() in phrase.casefold() for f in found):

@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from storyline.digest._text import Sentence, stems
 from storyline.model import Article, Figure, TimeMention
-from storyline.stories.digest_text import Sentence, stems
 
 __all__ = ["TOLERANCE", "Evidence", "FigureGroup", "TimelineEvent", "event_timeline", "reconcile_figures"]
 

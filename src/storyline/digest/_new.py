@@ -3,7 +3,7 @@ earlier coverage did not already carry.
 
 A new article's sentence is **new** when
 
-- earlier sentences do not carry it (``digest_novelty``: meaning across languages plus word overlap;
+- earlier sentences do not carry it (``_novelty``: meaning across languages plus word overlap;
   a sentence whose figures were all reported before counts ``FIGURES_CARRIED`` more as carried), or
 - it states a fact earlier coverage did not have: an event date whose value no earlier article
   named, or a figure no earlier article gave (same unit, a value within ``TOLERANCE``, the same
@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from storyline.digest._novelty import CARRIED_THRESHOLD, Carried, carried_scores
+from storyline.digest._text import Sentence, stems
+from storyline.digest._timeline import TOLERANCE
+from storyline.digest._vectors import Rows, SentenceRows
 from storyline.embed import Embedder
 from storyline.model import ArticleFacts, Figure, Quote, TimeMention
-from storyline.stories.digest_novelty import CARRIED_THRESHOLD, Carried, carried_scores
-from storyline.stories.digest_text import Sentence, stems
-from storyline.stories.digest_timeline import TOLERANCE
-from storyline.stories.digest_vectors import Rows, SentenceRows
 
 __all__ = ["FIGURES_CARRIED", "MAX_NEW_SENTENCES", "NewSentence", "WhatsNew", "whats_new"]
 

@@ -1,7 +1,8 @@
 """Sentence rows for the digest, embedded once per article and kept in the store when it can.
 
 Embedding the sentences of a 1,000-article story takes about a minute on two cores, so rows are
-cached (an ingest with stories on stores the rows it already made, ``cached_rows_from_ingest``): a
+cached (an ingest with stories on stores the rows it already made,
+``embed.sentence_rows.cached_rows_from_ingest``): a
 store with ``get_sentence_vectors``/``put_sentence_vectors`` (``SqliteStore`` and ``MemoryStore``,
 see ``store.sqlite_watch``) keeps them keyed on ``(article_id, embedder name)`` with the sentence
 spans they were made from (an article's text never changes, and the cache key carries
@@ -18,21 +19,17 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-from storyline.embed import ArticleVectors, Embedder
+from storyline.digest._text import Sentence, article_sentences
+from storyline.embed import Embedder
+from storyline.embed.sentence_rows import STORED, Spans, sentence_key
 from storyline.errors import StoreError
 from storyline.model import Article
-from storyline.stories.digest_text import Sentence, article_sentences
 
-__all__ = ["SentenceCache", "SentenceRows", "cached_rows_from_ingest", "sentence_key", "sentence_rows"]
+__all__ = ["SentenceCache", "SentenceRows", "sentence_rows"]
 
 LOGGER = logging.getLogger(__name__)
 
 Rows = npt.NDArray[np.float32]
-SENTENCES_VERSION = "sentences.v2"
-STORED = np.float16
-"""Rows are kept as float16 (half the bytes to read; cosines change by about 1e-3)."""
-"""Names how ``article_sentences`` cuts text; a new cut needs a new name (cached spans would not fit)."""
-Spans = tuple[tuple[int, int], ...]
 
 
 @runtime_checkable
@@ -55,29 +52,6 @@ class SentenceRows:
 
     def __len__(self) -> int:
         return len(self.sentences)
-
-
-def sentence_key(embedder_name: str) -> str:
-    """The cache key of sentence rows made by ``embedder_name`` with this module's cut."""
-    return f"{embedder_name}/{SENTENCES_VERSION}"
-
-
-def cached_rows_from_ingest(article: Article, vectors: ArticleVectors) -> tuple[Spans, bytes] | None:
-    """The digest's cache entry for ``article`` from the sentence rows ingest already embedded.
-
-    The assigner embeds the first ``MAX_SENTENCES`` sentences of every article with the same cut
-    (``split_sentences``) and text, so the digest can reuse them instead of embedding the story's
-    sentences again on its first view (about 4 ms a sentence). None when a counted sentence has no
-    row (a cut changed since; the digest then embeds the article itself).
-    """
-    wanted = article_sentences(article)
-    index = {span: i for i, span in enumerate(vectors.sentence_spans)}
-    picks = [index.get((s.start, s.end)) for s in wanted]
-    if any(i is None for i in picks):
-        return None
-    rows = vectors.sentences[[i for i in picks if i is not None]]
-    spans = tuple((s.start, s.end) for s in wanted)
-    return spans, np.ascontiguousarray(rows, dtype=STORED).tobytes()
 
 
 def sentence_rows(store: object, articles: Sequence[Article], embedder: Embedder) -> SentenceRows:

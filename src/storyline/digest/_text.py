@@ -1,7 +1,7 @@
 """Sentences and words for the digest: the units that summaries and "what's new" are made of.
 
-A ``Sentence`` is a span of one article's text (``embed.segment.split_sentences``, so the digest
-and the embedder cut text the same way). Lines that carry too few words to say anything
+A ``Sentence`` is a span of one article's text (``embed.sentence_rows.counted_spans``, so the
+digest and the embedder cut text the same way). Lines that carry too few words to say anything
 (datelines, crossheads such as ``– 'Important messages' –``) are left out. Only the first
 ``MAX_SENTENCES`` sentences of an article count, the rows an ingest with stories on already embeds
 (``embed.embed_articles``), so a story's digest reuses them instead of embedding again: a
@@ -21,17 +21,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-from storyline.embed import MAX_SENTENCES
-from storyline.embed.segment import split_sentences
+from storyline.embed.sentence_rows import MIN_WORDS, counted_spans
 from storyline.model import Article
 
 __all__ = ["MIN_WORDS", "Sentence", "article_sentences", "stems"]
 
-MIN_WORDS = 5
-"""A sentence needs this many words to count (datelines and crossheads have fewer)."""
 STEM_CHARS = 5
 
-_WORD = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*", re.UNICODE)
 _LETTERS = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,'’]\d{3})*(?![\d])")
 _SEPARATORS = re.compile(r"[.,'’]")
@@ -166,12 +162,10 @@ class Sentence:
 def article_sentences(article: Article, *, min_words: int = MIN_WORDS) -> list[Sentence]:
     """The sentences of ``article`` (the first ``MAX_SENTENCES``) that have at least ``min_words``
     words, in text order."""
-    out: list[Sentence] = []
-    for start, end in split_sentences(article.text, max_sentences=MAX_SENTENCES):
-        text = article.text[start:end]
-        if len(_WORD.findall(text)) >= min_words:
-            out.append(Sentence(article.id, start, end, text, article.language))
-    return out
+    return [
+        Sentence(article.id, start, end, article.text[start:end], article.language)
+        for start, end in counted_spans(article.text, min_words=min_words)
+    ]
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -4,7 +4,7 @@ For each new sentence ``s`` and the earlier sentences ``E`` (rows L2-normalised 
 
 - ``sem``: the cosine of ``s`` to its nearest earlier sentence (multilingual USE, so a translation
   of an earlier sentence scores high whatever its language);
-- ``cov``: the share of the content stems of ``s`` (``digest_text.stems``) that its
+- ``cov``: the share of the content stems of ``s`` (``_text.stems``) that its
   ``NEIGHBOURS`` semantically nearest earlier sentences already hold (a rewrite reuses words);
 - ``carried = max((sem + cov) / 2, sem - SEM_ONLY_MARGIN)``: the lexical evidence counts half,
   and the semantic evidence alone carries a sentence (a translation shares no words) only when it

@@ -15,17 +15,16 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from storyline.embed import ArticleVectors, Embedder
+from storyline.embed import ArticleVectors, Embedder, embedder_for
 from storyline.errors import ConfigError
-from storyline.stories.features import FEATURE_NAMES, PairInput, pair_features, prepare_inputs
-from storyline.stories.regressor import SimilarityModel, load_model
-from storyline.stories.signals import TextSignals
+from storyline.stories.similarity._features import FEATURE_NAMES, PairInput, pair_features, prepare_inputs
+from storyline.stories.similarity._regressor import SimilarityModel, load_model
+from storyline.stories.similarity._signals import TextSignals
 
 __all__ = [
     "DIMENSIONS",
@@ -115,11 +114,10 @@ class PairScorer:
 
     @property
     def embedder(self) -> Embedder:
-        """The embedder (the model's own, ``use.v1``, built on first use when none was given)."""
+        """The embedder (the model's own, ``use.v1``, from ``embedder_for`` on first use when none
+        was given)."""
         if self._embedder is None:
-            from storyline.embed.use import UseEmbedder  # the default; loaded only when needed
-
-            self._embedder = UseEmbedder()
+            self._embedder = embedder_for(self.model.embedder)  # loaded only when needed
         return self._embedder
 
     def prepare(self, inputs: Sequence[PairInput]) -> list[PairInput]:
@@ -238,10 +236,16 @@ def build_evidence(a: PairInput, b: PairInput, n_sentence_pairs: int = 3) -> Pai
     )
 
 
-@lru_cache(maxsize=1)
-def default_scorer() -> PairScorer:
-    """One shared scorer with the packaged model and the ``use.v1`` embedder (built on first use)."""
-    return PairScorer()
+_SHARED: dict[int, PairScorer] = {}
+
+
+def default_scorer(embedder: Embedder | None = None) -> PairScorer:
+    """One shared scorer with the packaged model per ``embedder`` (callers pass
+    ``embedder_for(settings.embedder)``; None: the model's own, built on first use)."""
+    scorer = _SHARED.get(id(embedder))  # the scorer keeps its embedder alive, so the id stays its own
+    if scorer is None:
+        scorer = _SHARED[id(embedder)] = PairScorer(embedder=embedder)
+    return scorer
 
 
 def score_pair(a: PairInput, b: PairInput, *, scorer: PairScorer | None = None) -> PairScore:

@@ -9,18 +9,20 @@ For each article, in stream order:
 3. Otherwise the candidates are the active stories nearest by centroid plus those posting one of
    the article's rare names, entities or places. Those whose centroid is at least ``min_cosine``
    close (the pairs the score was fitted on) are scored by the fitted ``join`` score
-   (``assign_model.py``) less a time penalty; the best (ties: smallest id) takes the article if it
+   (``_model.py``) less a time penalty; the best (ties: smallest id) takes the article if it
    reaches the threshold (a lower one for a bare headline: ``short_threshold``), else the article
    founds a new story.
 4. The story that changed is compared with its own (plausible) candidates by the ``merge`` score; the younger
    of a pair that reaches the threshold is merged into the older (``story_merge`` event; the
    merged id stays valid, with ``merged_into`` set).
-5. Storylines are linked (``storylines.py``).
+5. Storylines are linked (``_storylines.py``).
 
 Ids never change and are never reused: a story is ``s`` + 15 hex digits of sha256 of its first
 article id. Everything is deterministic for a given input order, and ``restore`` (from the
 states the store kept) resumes exactly as an uninterrupted run would decide while the number of
-active stories stays below ``index.EXACT_MAX``.
+active stories stays below ``_index.EXACT_MAX``.
+
+``StoryAssigner`` is registered as the ``"assigner"`` named ``stories.v1`` (``settings.assigner``).
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ import numpy.typing as npt
 
 from storyline.embed import ArticleVectors, Embedder, article_title, embed_articles
 from storyline.model import Article, Assignment, Story, StoryEvent, Storyline
-from storyline.stories.assign_book import StoryBook
-from storyline.stories.assign_keys import ArticleKeys, article_keys
-from storyline.stories.assign_model import MODEL_PATH, AssignModel, Score, Side, gap_days, side_features
-from storyline.stories.assign_state import NO_TIME, StoryState, decode_state, encode_state
-from storyline.stories.signals import TextSignals, text_signals
-from storyline.stories.storylines import StorylineBook
+from storyline.registry import register
+from storyline.stories.assign._book import StoryBook
+from storyline.stories.assign._contract import ROLE
+from storyline.stories.assign._keys import ArticleKeys, article_keys
+from storyline.stories.assign._model import MODEL_PATH, AssignModel, Score, Side, gap_days, side_features
+from storyline.stories.assign._state import NO_TIME, StoryState, decode_state, encode_state
+from storyline.stories.assign._storylines import StorylineBook
+from storyline.stories.similarity import TextSignals, text_signals
 
 __all__ = ["AssignInput", "AssignOutcome", "StoryAssigner", "from_us", "prepare_assign_inputs", "to_us"]
 
@@ -141,6 +145,7 @@ def from_us(us: int) -> datetime | None:
     return None if us == NO_TIME else _EPOCH + timedelta(microseconds=us)
 
 
+@register(ROLE, "stories.v1")
 class StoryAssigner:
     """Assigns articles to stories online; see the module docstring for the decision."""
 
@@ -198,8 +203,11 @@ class StoryAssigner:
         return n
 
     # -- assign --------------------------------------------------------------------------------
-    def assign(self, item: AssignInput) -> AssignOutcome:
-        """Put one article into a story (deterministic for a given input order)."""
+    def assign(self, item: AssignInput, *, duplicate_of: str | None = None) -> AssignOutcome:
+        """Put one article into a story (deterministic for a given input order). ``duplicate_of``:
+        the original dedup found for the article after its input was prepared (None: the input's
+        own ``duplicate_of``); a near-copy joins its original's story."""
+        duplicate_of = duplicate_of or item.duplicate_of
         document = np.asarray(item.vectors.document, dtype=np.float32)
         title = np.asarray(item.vectors.title, dtype=np.float32)
         book = self.book
@@ -208,7 +216,7 @@ class StoryAssigner:
         keys = item.article_keys()
         changed: dict[str, StoryState] = {}
         events: list[StoryEvent] = []
-        original = book.article_story.get(item.duplicate_of) if item.duplicate_of else None
+        original = book.article_story.get(duplicate_of) if duplicate_of else None
         if original is not None:
             story, score, is_new = book.stories[original], 1.0, False
         else:

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.errors import ConfigError
-from storyline.stories.assign_keys import (
+from storyline.stories.assign._keys import (
     DATE,
     ENTITY,
     HEAD,

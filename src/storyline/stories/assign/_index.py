@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from storyline.stories.assign_keys import ENTITY, HEAD, NAME, PLACE, Keys, as_kind, kinds_of
+from storyline.stories.assign._keys import ENTITY, HEAD, NAME, PLACE, Keys, as_kind, kinds_of
 
 __all__ = ["KeyStats", "VectorIndex"]
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import numpy.typing as npt
 
-from storyline.stories.assign_keys import (
+from storyline.stories.assign._index import KeyStats, VectorIndex
+from storyline.stories.assign._keys import (
     DATE,
     ENTITY,
     HEAD,
@@ -32,9 +33,8 @@ from storyline.stories.assign_keys import (
     Keys,
     kinds_of,
 )
-from storyline.stories.assign_model import COHESION, FEATURES, Side
-from storyline.stories.assign_state import NO_TIME, StoryState, quantise_member
-from storyline.stories.index import KeyStats, VectorIndex
+from storyline.stories.assign._model import COHESION, FEATURES, Side
+from storyline.stories.assign._state import NO_TIME, StoryState, quantise_member
 
 __all__ = ["StoryBook", "story_id_for"]
 

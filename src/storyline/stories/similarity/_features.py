@@ -19,8 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.embed import ArticleVectors, Embedder, Vector, embed_articles
-from storyline.model import Article
-from storyline.stories.signals import TextSignals, text_signals
+from storyline.model import Article, lang_code
+from storyline.stories.similarity._signals import TextSignals, text_signals
 
 __all__ = ["FEATURE_NAMES", "LANGUAGES", "PairInput", "pair_features", "prepare_inputs"]
 
@@ -178,7 +178,7 @@ def _lexical_features(a: TextSignals, b: TextSignals) -> list[float]:
 
 
 def _meta_features(a: PairInput, b: PairInput, sa: TextSignals, sb: TextSignals) -> list[float]:
-    la, lb = (a.language or "").split("-")[0].lower(), (b.language or "").split("-")[0].lower()
+    la, lb = lang_code(a.language), lang_code(b.language)
     cross = float(bool(la) and bool(lb) and la != lb)
     return [
         abs(math.log((sa.n_chars + 50) / (sb.n_chars + 50))),
