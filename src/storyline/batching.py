@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 from storyline.embed import ArticleVectors
-from storyline.embed.sentence_rows import Spans, cached_rows_from_ingest, sentence_key
+from storyline.embed.sentence_rows import cached_rows_from_ingest, sentence_key
 from storyline.errors import StoreError
 from storyline.model import (
     Article,
@@ -27,22 +26,10 @@ from storyline.model import (
     Storyline,
     TimeMention,
 )
-from storyline.store import StoryWriter
+from storyline.store import SentenceRowStore, StoryWriter
 from storyline.stories.assign import AssignOutcomeLike
 
 LOGGER = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class _SentenceCache(Protocol):
-    """A store that keeps the digest's sentence rows (``digest.SentenceCache``; the store's own
-    protocol for these methods replaces this one when it exists)."""
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]: ...
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None: ...
 
 
 @dataclass
@@ -132,7 +119,7 @@ class BatchWriter:
         return len(self.articles) + len(self.rejections)
 
     def flush(self) -> None:
-        if not len(self):
+        if not len(self) and not self.assignments:  # a rebuild writes assignments only
             return
         batch = Batch(
             articles=tuple(self.articles),
@@ -171,7 +158,7 @@ class BatchWriter:
 
     def _cache_sentences(self) -> None:
         """Best effort: a cache, rebuilt by the digest on demand when missing."""
-        if not self.sentence_rows or not isinstance(self.store, _SentenceCache):
+        if not self.sentence_rows or not isinstance(self.store, SentenceRowStore):
             return
         try:
             for key, rows in self.sentence_rows.items():

@@ -14,14 +14,13 @@ from storyline.digest._digest import Digest, build_digest, digest_json, split_ne
 from storyline.digest._novelty import CARRIED_THRESHOLD, carried_scores
 from storyline.digest._text import MIN_WORDS, Sentence, article_sentences, stems
 from storyline.digest._timeline import event_timeline, reconcile_figures
-from storyline.digest._vectors import SentenceCache, SentenceRows, sentence_rows
+from storyline.digest._vectors import SentenceRows, sentence_rows
 
 __all__ = [
     "CARRIED_THRESHOLD",
     "MIN_WORDS",
     "Digest",
     "Sentence",
-    "SentenceCache",
     "SentenceRows",
     "article_sentences",
     "build_digest",

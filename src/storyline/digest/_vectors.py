@@ -13,8 +13,8 @@ spans they were made from (an article's text never changes, and the cache key ca
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -24,23 +24,13 @@ from storyline.embed import Embedder
 from storyline.embed.sentence_rows import STORED, Spans, sentence_key
 from storyline.errors import StoreError
 from storyline.model import Article
+from storyline.store import SentenceRowStore
 
-__all__ = ["SentenceCache", "SentenceRows", "sentence_rows"]
+__all__ = ["SentenceRows", "sentence_rows"]
 
 LOGGER = logging.getLogger(__name__)
 
 Rows = npt.NDArray[np.float32]
-
-
-@runtime_checkable
-class SentenceCache(Protocol):
-    """A store that keeps sentence rows (bytes, opaque to it) with the spans they embed."""
-
-    def get_sentence_vectors(
-        self, article_ids: Sequence[str], embedder: str
-    ) -> dict[str, tuple[Spans, bytes]]: ...
-
-    def put_sentence_vectors(self, embedder: str, rows: Mapping[str, tuple[Spans, bytes]]) -> None: ...
 
 
 class SentenceRows:
@@ -58,7 +48,7 @@ def sentence_rows(store: object, articles: Sequence[Article], embedder: Embedder
     """Every counted sentence of ``articles`` (``article_sentences``) with its embedder row."""
     key = sentence_key(embedder.name)
     cached: dict[str, tuple[Spans, bytes]] = {}
-    cache = store if isinstance(store, SentenceCache) else None
+    cache = store if isinstance(store, SentenceRowStore) else None
     if cache is not None:
         cached = cache.get_sentence_vectors([a.id for a in articles], key)
     per_article: dict[str, list[Sentence]] = {}
