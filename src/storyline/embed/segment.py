@@ -71,7 +71,7 @@ def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def split_sentences(text: str, *, max_sentences: int | None = None) -> list[tuple[int, int]]:
     """``(start, end)`` spans of the sentences of ``text`` (end exclusive), in order.
 
-    >>> t = "Storm hits coast.  Thousands flee. Officials said on Monday that 3 died."
+    >>> t = "Storm hits coast. Thousands flee. Officials said on Monday that 3 died."
     >>> [t[s:e] for s, e in split_sentences(t)]
     ['Storm hits coast. Thousands flee.', 'Officials said on Monday that 3 died.']
     """
