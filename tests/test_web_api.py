@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from storyline.alerts import engine
 from storyline.alerts.model import Watchlist, watchlist_id
-from storyline.ingest.files import jsonl_item
+from storyline.ingest import jsonl_item
 from storyline.model import Batch, Entity, Mention, RawDoc, Rejection, Story, Storyline
 from storyline.pipeline import Components, run
 from storyline.settings import Settings

@@ -25,7 +25,7 @@ from storyline.follow.hosts import MAX_HOST_WAIT_S, HostGate, host_of
 from storyline.follow.robots import RobotsCache
 from storyline.follow.schedule import parse_retry_after
 from storyline.follow.source import Source
-from storyline.ingest.fetch import Fetched, Fetcher, HttpStatusError, is_feed, iter_fetched
+from storyline.ingest import Fetched, Fetcher, HttpStatusError, is_feed, iter_fetched
 from storyline.model import RawDoc, Rejection, stable_id
 from storyline.settings import Settings
 
