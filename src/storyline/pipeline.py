@@ -111,12 +111,21 @@ class Components:
         return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
 
 
+def article_from(raw: RawDoc, settings: Settings) -> Article:
+    """The article of one raw input: extract, then language; raises ``Rejected`` as those stages do.
+
+    The one place these two stages are put in order: runs go through it (``prepare_one``), and so
+    does every entry point that reads a single input outside a run (``storyline compare``, the web's
+    compare)."""
+    return with_language(extract_article(raw, settings))
+
+
 def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Rejection:
     """The per-article stages: extract, language, signature. Never raises for bad input."""
     if isinstance(item, Rejection):
         return item
     try:
-        article = with_language(extract_article(item, settings))
+        article = article_from(item, settings)
     except Rejected as r:
         return Rejection(item.origin, r.stage, r.reason, r.detail, raw=item.body[:65_536])
     signature = make_signature(

@@ -41,7 +41,12 @@ def digest(
             raise InputError(f"no watchlist {watchlist_id!r}; see: storyline watch list")
         since_ingested = watchlist.last_visit_at or watchlist.created_at
     result = build_digest(
-        store, subject_id, since=parse_when(since), since_ingested=since_ingested, language=language
+        store,
+        subject_id,
+        embedder=obj.embedder,
+        since=parse_when(since),
+        since_ingested=since_ingested,
+        language=language,
     )
     if watchlist_id is not None:
         from storyline.model import utc_now
