@@ -39,6 +39,7 @@ from storyline import engine
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
 from storyline.embed import embedder_for
+from storyline.engine.ordered import attach_heavy
 from storyline.errors import Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
@@ -176,22 +177,8 @@ def prepare_heavy(
     return list(zip(found, inputs, strict=True))
 
 
-def attach_heavy(
-    results: list[Prepared | Rejection], new: list[bool], heavy: list[Heavy]
-) -> list[Prepared | Rejection]:
-    """``results`` (one chunk's ``prepare_light``) with ``heavy`` attached to the new articles (``new``
-    is one flag per ``Prepared``, in order) and the others marked ``known``."""
-    flags, parts = iter(new), iter(heavy)
-    out: list[Prepared | Rejection] = []
-    for r in results:
-        if isinstance(r, Rejection):
-            out.append(r)
-        elif next(flags):
-            findings, assign_input = next(parts)
-            out.append(dataclasses.replace(r, findings=findings, assign_input=assign_input))
-        else:
-            out.append(dataclasses.replace(r, known=True))
-    return out
+STAGES = engine.Stages(light=prepare_light, heavy=prepare_heavy)
+"""What an engine runs per chunk: module-level functions, so a worker or an actor gets them by name."""
 
 
 def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
@@ -217,7 +204,7 @@ def run(
     stats = RunStats()
     batch = BatchWriter(store, stats, on_stored=on_stored)
     seen: set[str] = set()
-    for result in engine.prepared(items, settings, known=store.existing_article_ids):
+    for result in engine.prepared(items, settings, stages=STAGES, known=store.existing_article_ids):
         stats.read += 1
         if isinstance(result, Rejection):
             batch.rejections.append(result)
