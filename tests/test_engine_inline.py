@@ -55,7 +55,7 @@ def test_both_paths_give_prepare_chunk_in_input_order(shared_data: Path) -> None
     raws = [_raw(i, t) for i, t in enumerate(_texts(shared_data, 40))]
     expected = [r for k in range(0, 40, 16) for r in prepare_chunk(raws[k : k + 16], SETTINGS)]
     for settings in (SETTINGS, Settings(workers=2, batch_size=8)):
-        got = list(engine.prepared(raws, settings))
+        got = list(engine.prepared(raws, settings, stages=pipeline.STAGES))
         assert [g.raw.origin for g in got if isinstance(g, Prepared)] == [r.origin for r in raws]
         # findings and vectors too, to the bit: the same values whatever process made them
         assert _same(got, expected)
@@ -109,7 +109,7 @@ def test_a_repeated_id_in_one_run_is_analysed_once(
     monkeypatch.setattr(pipeline, "find_facts_many", counting)
     text = _texts(shared_data, 1)[0]
     raws = [_raw(0, text), _raw(1, text + " Later."), _raw(0, text)]  # doc-0 twice
-    got = list(engine.prepared(raws, SETTINGS, known=lambda ids: set()))
+    got = list(engine.prepared(raws, SETTINGS, stages=pipeline.STAGES, known=lambda ids: set()))
     assert len(analysed) == 2 and len(set(analysed)) == 2
     assert [isinstance(g, Prepared) and g.known for g in got] == [False, False, True]
 

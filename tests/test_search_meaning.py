@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.ingest.files import jsonl_item
+from storyline.ingest import jsonl_item
 from storyline.model import RawDoc, Rejection
 from storyline.pipeline import Components, run
 from storyline.settings import Settings

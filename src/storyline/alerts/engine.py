@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.alerts.match import Matcher
-from storyline.embed import HEAD_CHARS, Embedder
+from storyline.embed import HEAD_CHARS, Embedder, embedder_for
 from storyline.model import Alert, Article, Batch, Watchlist, alert_id
 from storyline.store import WatchStore
 
@@ -40,12 +40,6 @@ CURSOR = "alerts"
 CHUNK = 500
 
 _MATCHERS: dict[int, tuple[tuple[tuple[str, str, float], ...], Matcher]] = {}
-
-
-def _default_embedder() -> Embedder:
-    from storyline.embed.use import UseEmbedder
-
-    return UseEmbedder()
 
 
 def example_row(embedder: Embedder, text: str) -> bytes:
@@ -122,7 +116,7 @@ def _rows(store: AlertStore, articles: Sequence[Article], embedder: Embedder | N
     rows = {i: np.frombuffer(b, np.float32) for i, b in stored.items()}
     missing = [a for a in articles if a.id not in rows]
     if missing:
-        embedder = embedder or _default_embedder()
+        embedder = embedder or embedder_for(name)
         made = embedder.embed([f"{a.title}\n{a.text[:HEAD_CHARS]}".strip() for a in missing])
         rows.update({a.id: made[k] for k, a in enumerate(missing)})
     return rows

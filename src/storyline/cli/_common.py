@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from storyline.embed import Embedder, embedder_for
 from storyline.errors import StorylineError
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, open_reader, open_store, open_writer
@@ -67,6 +68,11 @@ class Context:
             self._writer = open_writer(self.settings)
         store: SqliteStore = self._writer.store
         return store
+
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder ``settings.embedder`` names (built once per process; its model loads on first use)."""
+        return embedder_for(self.settings.embedder)
 
     @property
     def unlocked_store(self) -> SqliteStore:

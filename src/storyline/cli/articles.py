@@ -146,7 +146,7 @@ def search(
     if by_meaning or by_both:
         from storyline.web import meaning
 
-        index = meaning.MeaningIndex(obj.store, obj.settings.embedder)
+        index = meaning.MeaningIndex(obj.store, obj.settings.embedder, embedder=obj.embedder)
         mode = "both" if by_both else "meaning"
         hits = meaning.search(index, obj.store, query, filters, mode=mode, limit=limit, offset=offset)
     else:

@@ -8,7 +8,6 @@ import click
 
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, parse_when
 from storyline.digest import build_digest, digest_json
-from storyline.embed import embedder_for
 from storyline.errors import InputError
 
 
@@ -44,7 +43,7 @@ def digest(
     result = build_digest(
         store,
         subject_id,
-        embedder=embedder_for(obj.settings.embedder),
+        embedder=obj.embedder,
         since=parse_when(since),
         since_ingested=since_ingested,
         language=language,

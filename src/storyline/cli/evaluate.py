@@ -16,6 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from storyline.cli._common import ERR, OUT, Context, emit_json, handle_errors, make_table
 
 TASKS = ("similarity", "stories", "quotes", "timex", "ner", "entities", "novelty")
+EMBEDDED = frozenset({"stories", "novelty"})
+"""The tasks whose evaluator is handed the embedder (``settings.embedder``)."""
 
 
 def _evaluator(task: str) -> Any:
@@ -45,6 +47,8 @@ def evaluate(obj: Context, task: str, file: Path, as_json: bool, split: str | No
     if split is not None and task not in {"similarity", "ner"}:
         raise click.UsageError(f"--split applies to similarity and ner, not {task}")
     options: dict[str, Any] = {"split": split} if split is not None else {}
+    if task in EMBEDDED:
+        options["embedder"] = obj.embedder
     with Progress(
         TextColumn(f"eval {task}"),
         BarColumn(),

@@ -136,9 +136,8 @@ def _resolve(obj: Context, ref: str) -> Article:
     from pathlib import Path
 
     from storyline.errors import Rejected
-    from storyline.extract import extract_article
     from storyline.ingest import iter_inputs
-    from storyline.language import with_language
+    from storyline.pipeline import article_from
 
     if Path(obj.settings.db).exists():
         found = obj.store.get_article(ref)
@@ -148,7 +147,7 @@ def _resolve(obj: Context, ref: str) -> Article:
         if isinstance(item, Rejection):
             raise click.ClickException(f"{ref}: {item.reason}: {item.detail}")
         try:
-            return with_language(extract_article(item, obj.settings))
+            return article_from(item, obj.settings)
         except Rejected as e:
             raise click.ClickException(f"{ref}: {e.reason}: {e.detail}") from e
     raise click.ClickException(f"{ref}: no article id, file or URL by that name")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from storyline.alerts import engine, secrets
+from storyline.alerts import refresh as refresh_alerts
+from storyline.alerts import secrets, start_cursor
+from storyline.alerts.engine import example_row
 from storyline.alerts.webhook import alert_payload, deliver_pending
 from storyline.cli._common import (
     OUT,
@@ -90,12 +92,10 @@ def add(
     secret_ref = _secret_reference(obj, name, webhook, secret_file, secret_env, secret_prompt, secret)
     vector = None
     if text.strip():
-        from storyline.embed.use import UseEmbedder
-
-        vector = engine.example_row(UseEmbedder(), text)
+        vector = example_row(obj.embedder, text)
     kinds = (tuple(entities), tuple(keywords))
     watchlist = Watchlist(watchlist_id(name), name, *kinds, text, threshold, webhook, secret_ref, vector)
-    engine.start_cursor(store)
+    start_cursor(store)
     store.add_watchlist(watchlist)
     if as_json:
         emit_json(watchlist_json(watchlist))
@@ -204,7 +204,7 @@ def alerts(
     if (refresh or deliver) and watchlists:
         store = obj.writer  # raising alerts and logging deliveries write: one writer at a time
     if refresh and watchlists:
-        engine.refresh(store)
+        refresh_alerts(store, embedder=obj.embedder)
     if deliver and watchlists:
         deliver_pending(store, settings=obj.settings)
     wid = None

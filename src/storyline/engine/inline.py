@@ -16,30 +16,20 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from storyline import pipeline
-from storyline.engine import Known, WorkerDied
+from storyline.engine.base import Known, Stages, WorkerDied, run_stage
 from storyline.engine.ordered import CHUNK, run_ordered
 from storyline.model import RawDoc, Rejection
-from storyline.pipeline import Prepared
 from storyline.settings import Settings
+
+if TYPE_CHECKING:
+    from storyline.pipeline import Prepared
 
 WINDOW_BATCHES = 4
 """Chunks in flight cover this many store batches (``batch_size``) of input."""
 
 _WORKER_SETTINGS: Settings | None = None
-
-
-def run_stage(stage: str, settings: Settings, *args: Any) -> Any:
-    """``pipeline.prepare_light`` or ``pipeline.prepare_heavy`` on ``args`` (both engines call this)."""
-    if stage == "light":
-        (items,) = args
-        return pipeline.prepare_light(items, settings)
-    if stage == "heavy":
-        articles, new = args
-        return pipeline.prepare_heavy(articles, settings, new=new)
-    raise ValueError(f"unknown stage {stage!r}")
 
 
 def _init_worker(settings: Settings) -> None:
@@ -91,12 +81,12 @@ class _Here:
 
 
 def prepared(
-    items: Iterable[RawDoc | Rejection], settings: Settings, *, known: Known | None = None
+    items: Iterable[RawDoc | Rejection], settings: Settings, *, stages: Stages, known: Known | None = None
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` in input order (see ``engine.prepared``)."""
     workers = settings.workers or min(2, os.cpu_count() or 1)
     if workers <= 1:
-        yield from run_ordered(items, _Here(settings), settings, known=known, max_chunks=1)
+        yield from run_ordered(items, _Here(settings), settings, stages=stages, known=known, max_chunks=1)
         return
     pool = ProcessPoolExecutor(
         workers,
@@ -106,7 +96,7 @@ def prepared(
     )
     window = max(2 * workers, settings.batch_size * WINDOW_BATCHES // CHUNK)
     try:
-        yield from run_ordered(items, _Pool(pool), settings, known=known, max_chunks=window)
+        yield from run_ordered(items, _Pool(pool), settings, stages=stages, known=known, max_chunks=window)
     except BrokenProcessPool as e:
         raise WorkerDied(
             "a worker process died while preparing articles (killed by a signal: the out-of-memory "

@@ -14,17 +14,20 @@ executor decides which process runs a job and must give each job's result back u
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from storyline.engine import Known
+from storyline.engine.base import Known, Stages
 from storyline.model import RawDoc, Rejection
-from storyline.pipeline import Heavy, Prepared, attach_heavy
 from storyline.settings import Settings
+
+if TYPE_CHECKING:
+    from storyline.pipeline import Heavy, Prepared
 
 LOGGER = logging.getLogger(__name__)
 
@@ -41,9 +44,28 @@ class Job(Protocol):
 
 
 class Executor(Protocol):
-    """Runs ``stage`` ("light" or "heavy") of ``pipeline`` with the engine's settings on ``args``."""
+    """Runs ``stage`` ("light" or "heavy") with the engine's settings on ``args``: the ``Stages``
+    first, then the stage's own arguments (``engine.run_stage``)."""
 
     def submit(self, stage: str, *args: Any) -> Job: ...
+
+
+def attach_heavy(
+    results: list[Prepared | Rejection], new: list[bool], heavy: list[Heavy]
+) -> list[Prepared | Rejection]:
+    """``results`` (one chunk's ``prepare_light``) with ``heavy`` attached to the new articles (``new``
+    is one flag per ``Prepared``, in order) and the others marked ``known``."""
+    flags, parts = iter(new), iter(heavy)
+    out: list[Prepared | Rejection] = []
+    for r in results:
+        if isinstance(r, Rejection):
+            out.append(r)
+        elif next(flags):
+            findings, assign_input = next(parts)
+            out.append(dataclasses.replace(r, findings=findings, assign_input=assign_input))
+        else:
+            out.append(dataclasses.replace(r, known=True))
+    return out
 
 
 @dataclass
@@ -68,13 +90,14 @@ class _Gate:
     """The driver's view of which ids are taken: the store's, and every id earlier in this run."""
 
     settings: Settings
+    stages: Stages
     known: Known | None
     looked: set[str] = field(default_factory=set)
     skipped: int = 0
 
     def __call__(self, slot: _Slot, executor: Executor) -> None:
         slot.results = slot.light.result()
-        articles = [r.article for r in slot.results if isinstance(r, Prepared)]
+        articles = [r.article for r in slot.results if not isinstance(r, Rejection)]
         ids = [a.id for a in articles]
         fresh = [i for i in dict.fromkeys(ids) if i not in self.looked]
         stored = self.known(fresh) if self.known is not None and fresh else set()
@@ -85,7 +108,7 @@ class _Gate:
         slot.new = new
         self.skipped += len(new) - sum(new)
         if any(new) and (self.settings.understand or self.settings.stories):
-            slot.heavy = executor.submit("heavy", articles, new)
+            slot.heavy = executor.submit("heavy", self.stages, articles, new)
 
 
 def run_ordered(
@@ -93,16 +116,17 @@ def run_ordered(
     executor: Executor,
     settings: Settings,
     *,
+    stages: Stages,
     known: Known | None,
     max_chunks: int,
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` through ``executor``, in input order (see the module)."""
     iterator = iter(items)
     queue: deque[_Slot] = deque()
-    gate = _Gate(settings, known)
+    gate = _Gate(settings, stages, known)
     while True:
         while len(queue) < max(1, max_chunks) and (chunk := list(islice(iterator, CHUNK))):
-            queue.append(_Slot(executor.submit("light", chunk)))
+            queue.append(_Slot(executor.submit("light", stages, chunk)))
         if not queue:
             break
         for n, slot in enumerate(queue):  # gate in order: the head (waiting), then those already done

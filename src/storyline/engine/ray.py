@@ -25,17 +25,19 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ray
 from ray.exceptions import RayActorError
 
-from storyline.engine import Known, WorkerDied
-from storyline.engine.inline import WINDOW_BATCHES, run_stage
+from storyline.engine.base import Known, Stages, WorkerDied, run_stage
+from storyline.engine.inline import WINDOW_BATCHES
 from storyline.engine.ordered import CHUNK, run_ordered
 from storyline.model import RawDoc, Rejection
-from storyline.pipeline import Prepared
 from storyline.settings import Settings
+
+if TYPE_CHECKING:
+    from storyline.pipeline import Prepared
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,7 +151,7 @@ class _Task:
             except RayActorError as e:
                 if self.tries >= MAX_TRIES:
                     raise WorkerDied(
-                        f"a chunk of {len(self.args[0])} articles killed {self.tries} Ray prepare actors "
+                        f"a chunk of {len(self.args[1])} articles killed {self.tries} Ray prepare actors "
                         "in turn; the batches committed before it are kept: run the same command "
                         "again to finish, or look for the input that kills the workers"
                     ) from e
@@ -192,9 +194,9 @@ def close_pools() -> None:
 
 
 def prepared(
-    items: Iterable[RawDoc | Rejection], settings: Settings, *, known: Known | None = None
+    items: Iterable[RawDoc | Rejection], settings: Settings, *, stages: Stages, known: Known | None = None
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` on the prepare actors, in input order."""
     pool = pool_for(settings)
     window = max(2 * len(pool.actors), settings.batch_size * WINDOW_BATCHES // CHUNK)
-    yield from run_ordered(items, pool, settings, known=known, max_chunks=window)
+    yield from run_ordered(items, pool, settings, stages=stages, known=known, max_chunks=window)

@@ -83,13 +83,9 @@ def evaluate_novelty(
     path: Path,
     *,
     progress: Callable[[int, int], None] | None = None,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
 ) -> dict[str, Any]:
     """Score every pair of ``path`` (see the module docstring)."""
-    if embedder is None:
-        from storyline.embed.use import UseEmbedder
-
-        embedder = UseEmbedder()
     pairs = list(read_pairs(path))
     started = time.perf_counter()
     shares: list[float | None] = []

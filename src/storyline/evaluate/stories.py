@@ -101,7 +101,7 @@ def evaluate_stories(
     path: Path,
     *,
     progress: Callable[[int, int], None] | None = None,
-    embedder: Embedder | None = None,
+    embedder: Embedder,
     model_path: Path = MODEL_PATH,
 ) -> dict[str, Any]:
     """Stream ``path`` through a fresh ``StoryAssigner`` and score its stories against ``story``.
@@ -110,10 +110,6 @@ def evaluate_stories(
     ``ari``, ``nmi``, ``articles_per_second`` (embedding included), and ``n_merges``,
     ``n_storylines``, ``model``. ``progress(done, total)`` is called every 50 articles.
     """
-    if embedder is None:
-        from storyline.embed.use import UseEmbedder
-
-        embedder = UseEmbedder()
     stream = list(read_stream(path))
     assigner = StoryAssigner(model_path=model_path)
     outcomes: list[AssignOutcome] = []

@@ -24,7 +24,7 @@ from storyline.extract.urls import canonical_url
 from storyline.follow.hosts import MAX_HOST_WAIT_S, HostGate, host_of
 from storyline.follow.robots import RobotsCache
 from storyline.follow.schedule import parse_retry_after
-from storyline.ingest.fetch import Fetched, Fetcher, HttpStatusError, is_feed, iter_fetched
+from storyline.ingest import Fetched, Fetcher, HttpStatusError, is_feed, iter_fetched
 from storyline.model import RawDoc, Rejection, Source, stable_id
 from storyline.settings import Settings
 

@@ -25,9 +25,13 @@ from typing import BinaryIO
 
 import httpx
 
+from storyline.ingest.dispatch import is_feed, iter_fetched, iter_stream, iter_url
 from storyline.ingest.feeds import iter_feed
-from storyline.ingest.fetch import Fetched, Fetcher, iter_url
-from storyline.ingest.files import iter_path, iter_stream, reject
+from storyline.ingest.fetch import Fetched, Fetcher, HttpStatusError
+from storyline.ingest.files import iter_path
+from storyline.ingest.items import reject
+from storyline.ingest.jsonl import jsonl_item
+from storyline.ingest.sniff import looks_like_html
 from storyline.ingest.warc import iter_warc
 from storyline.model import RawDoc, Rejection
 from storyline.settings import Settings
@@ -36,11 +40,17 @@ __all__ = [
     "STDIN_ORIGIN",
     "Fetched",
     "Fetcher",
+    "HttpStatusError",
+    "is_feed",
     "iter_feed",
+    "iter_fetched",
     "iter_inputs",
     "iter_path",
+    "iter_stream",
     "iter_url",
     "iter_warc",
+    "jsonl_item",
+    "looks_like_html",
 ]
 
 LOGGER = logging.getLogger(__name__)

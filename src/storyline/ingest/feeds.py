@@ -11,17 +11,15 @@ import logging
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import feedparser
 from lxml import etree  # type: ignore[import-untyped]
 
 from storyline.errors import FetchError
+from storyline.ingest.fetch import Fetcher
 from storyline.model import RawDoc, RawKind, Rejection
 from storyline.settings import Settings
-
-if TYPE_CHECKING:
-    from storyline.ingest.fetch import Fetcher
 
 LOGGER = logging.getLogger(__name__)
 

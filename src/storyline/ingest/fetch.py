@@ -4,8 +4,7 @@
 ``network``, ``http_status`` (an ``HttpStatusError`` carrying the status and response headers, for
 ``Retry-After``), ``too_large``, ``unsupported_url`` or ``blocked_address``. Extra request headers
 make a conditional GET: a 304 answer to one is a ``Fetched`` with ``status == 304`` and no body.
-``iter_url`` turns one URL into items (``iter_fetched`` does it for a response already fetched): a
-feed's entries, a page, or (for JSONL/WARC/gzip bodies) what the file readers make of it.
+Turning a response into items is ``dispatch``'s (``iter_url``, ``iter_fetched``).
 
 Every fetch goes through ``storyline.outbound``: without an injected transport the client's is
 ``GuardedTransport``, so the first URL and every redirect hop may reach only globally routable
@@ -15,29 +14,22 @@ redirects, headers and body), not each read. An injected transport (tests) is us
 
 from __future__ import annotations
 
-import io
 import logging
-import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from urllib.parse import urlsplit
 
 import httpx
 
 from storyline import outbound
 from storyline.errors import FetchError
-from storyline.ingest.feeds import iter_feed
-from storyline.ingest.files import iter_stream
-from storyline.ingest.sniff import HEAD_BYTES, sniff
-from storyline.model import RawDoc, RawKind, Rejection, utc_now
+from storyline.model import utc_now
 from storyline.settings import Settings
 
 LOGGER = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
-_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,55 +162,3 @@ class Fetcher:
                 headers={"User-Agent": self.settings.user_agent},
             )
         return self._client
-
-
-def iter_url(url: str, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc | Rejection]:
-    """Fetch ``url`` and yield what it holds: a feed's entries, one page, or the items of a file body."""
-    try:
-        page = fetcher.fetch(url)
-    except FetchError as e:
-        LOGGER.debug("fetch: %s refused: %s", url, e)
-        yield Rejection(url, "fetch", e.reason, e.detail)
-        return
-    yield from iter_fetched(page, settings, fetcher)
-
-
-def is_feed(page: Fetched) -> bool:
-    """Whether ``iter_fetched`` reads ``page`` as an RSS/Atom feed."""
-    return _feedlike(_sniffed(page)[0], page.content_type)
-
-
-def _feedlike(kind: str, content_type: str) -> bool:
-    return kind == "feed" or (content_type in _FEED_TYPES and kind not in ("html", "gzip"))
-
-
-def _sniffed(page: Fetched) -> tuple[str, str]:
-    """``(kind, file name)`` of a fetched body."""
-    name = posixpath.basename(urlsplit(page.final_url).path)
-    return sniff(page.body[:HEAD_BYTES], complete=len(page.body) <= HEAD_BYTES, name=name), name
-
-
-def iter_fetched(page: Fetched, settings: Settings, fetcher: Fetcher) -> Iterator[RawDoc | Rejection]:
-    """What ``iter_url`` yields for a response already fetched (``fetcher`` fetches feed links)."""
-    url = page.url
-    kind, name = _sniffed(page)
-    if _feedlike(kind, page.content_type):
-        follow = fetcher if settings.fetch_feed_links else None
-        yield from iter_feed(page.body, url, settings, fetcher=follow, base_url=page.final_url)
-    elif kind in ("html", "text"):
-        yield _page_item(page, _page_kind(kind, page.content_type), settings)
-    else:
-        stream = io.BytesIO(page.body)
-        yield from iter_stream(stream, url, settings, size=len(page.body), name=name, fetcher=fetcher)
-
-
-def _page_kind(sniffed: str, content_type: str) -> RawKind:
-    """``html`` when the body looks like HTML or the server says it is; else ``text``."""
-    return "html" if sniffed == "html" or "html" in content_type else "text"
-
-
-def _page_item(page: Fetched, kind: RawKind, settings: Settings) -> RawDoc | Rejection:
-    if len(page.body) > settings.max_item_bytes:
-        detail = f"{page.url}: page over max_item_bytes={settings.max_item_bytes}"
-        return Rejection(page.url, "read", "too_large", detail)
-    return RawDoc(page.url, kind, page.body, url=page.final_url, hints=page.hints())

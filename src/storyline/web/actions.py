@@ -24,10 +24,10 @@ from starlette.exceptions import HTTPException
 
 from storyline.alerts import on_batch
 from storyline.batching import RunStats
-from storyline.ingest.files import iter_stream, jsonl_item
-from storyline.ingest.sniff import looks_like_html
+from storyline.errors import Rejected
+from storyline.ingest import iter_stream, jsonl_item, looks_like_html
 from storyline.model import Article, Batch, RawDoc, Rejection
-from storyline.pipeline import Components, Prepared, prepare_one, run
+from storyline.pipeline import Components, article_from, run
 from storyline.settings import Settings
 from storyline.shapes import pair_score_json
 from storyline.store import StoryReader, StoryWriter, WatchStore
@@ -40,7 +40,7 @@ MAX_JSON_ITEMS = 1000
 MAX_COMPARE_CHARS = 200_000
 
 
-def digest(data: bytes) -> str:
+def content_hash(data: bytes) -> str:
     """A short content hash, used to name an input's origin (``api:1a2b3c4d5e6f``)."""
     return hashlib.sha256(data).hexdigest()[:12]
 
@@ -67,13 +67,12 @@ class CompareService:
             raise param_error(name, "give an article id or a text", None, where="body")
         hints = {"title": title.strip()} if title.strip() else {}
         body = text.encode("utf-8", "replace")
-        origin = f"compare:{name}:{digest(body)}"
+        origin = f"compare:{name}:{content_hash(body)}"
         raw = RawDoc(origin, "html" if looks_like_html(text) else "text", body, hints=hints)
-        result = prepare_one(raw, self.settings)
-        if isinstance(result, Rejection):
-            raise param_error(name, f"cannot read this text ({result.reason}): {result.detail}", None, "body")
-        assert isinstance(result, Prepared)
-        return result.article
+        try:
+            return article_from(raw, self.settings)
+        except Rejected as r:
+            raise param_error(name, f"cannot read this text ({r.reason}): {r.detail}", None, "body") from r
 
     def score(self, a: Article, b: Article) -> dict[str, Any]:
         """``pair_score_json`` of the pair (the embedder loads on the first call: seconds)."""

@@ -32,7 +32,7 @@ from starlette.responses import JSONResponse
 from starlette.types import Message
 
 from storyline.model import RawDoc, Rejection
-from storyline.web.actions import digest
+from storyline.web.actions import content_hash
 from storyline.web.context import WebContext, get_context
 from storyline.web.errors import param_error
 
@@ -117,7 +117,7 @@ async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, s
                 parts.append((await value.read(), f"upload:{name}", name))
             elif key == "text" and value.strip():
                 data = value.encode("utf-8", "replace")
-                parts.append((data, f"api:{digest(data)}", ""))
+                parts.append((data, f"api:{content_hash(data)}", ""))
     finally:
         await form.close()
     if not parts:
@@ -150,7 +150,7 @@ async def ingest(ctx: Ctx, request: Request) -> JSONResponse:
             value = json.loads(body)
         except (ValueError, RecursionError) as e:
             raise param_error("body", f"not valid JSON: {e}", None, "body") from e
-        items = ctx.ingest.items_from_json(value, origin=f"api:{digest(body)}")
+        items = ctx.ingest.items_from_json(value, origin=f"api:{content_hash(body)}")
     elif kind == "multipart/form-data":
         parts = await _form_parts(request, body)
         items = chain.from_iterable(ctx.ingest.items_from_bytes(d, origin=o, name=n) for d, o, n in parts)
@@ -159,6 +159,6 @@ async def ingest(ctx: Ctx, request: Request) -> JSONResponse:
             raise param_error(
                 "body", "empty body: send an article's text, HTML, JSON or a file", None, "body"
             )
-        items = ctx.ingest.items_from_bytes(body, origin=f"api:{digest(body)}")
+        items = ctx.ingest.items_from_bytes(body, origin=f"api:{content_hash(body)}")
     stats = await run_in_threadpool(ctx.ingest.run, items)
     return JSONResponse(stats.as_dict())

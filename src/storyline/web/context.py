@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
+from storyline.embed import Embedder, embedder_for
 from storyline.settings import Settings
 from storyline.store import StoryReader
 from storyline.web.actions import CompareService, IngestService
@@ -30,13 +31,16 @@ class WebContext:
     ingest: IngestService = field(init=False)
     digests: DigestService = field(init=False)
     listings: ListingCache = field(init=False)
+    embedder: Embedder = field(init=False)
+    """The one embedder of the app (``settings.embedder``; its model loads on first use)."""
 
     def __post_init__(self) -> None:
         version = getattr(self.store, "version", None)  # SqliteStore, PostgresStore: a write counter
         self.listings = ListingCache(version if callable(version) else None)
         self.compare = CompareService(self.store, self.settings)
         self.ingest = IngestService(self.store, self.settings)
-        self.digests = DigestService(self.store)
+        self.embedder = embedder_for(self.settings.embedder)
+        self.digests = DigestService(self.store, embedder=self.embedder)
 
 
 async def get_context(request: Request) -> WebContext:

@@ -27,7 +27,7 @@ from typing import Any
 from markupsafe import Markup
 
 from storyline.digest import build_digest, digest_json, subject_articles
-from storyline.embed import Embedder
+from storyline.embed import Embedder, embedder_for
 from storyline.model import Article
 from storyline.store import StoryReader
 from storyline.web.charts_events import EventMark, event_chart
@@ -137,9 +137,7 @@ class DigestService:
 
     def _compute(self, subject_id: str, since: datetime | None) -> DigestView:
         if self._embedder is None:
-            from storyline.embed.use import UseEmbedder
-
-            self._embedder = UseEmbedder()
+            self._embedder = embedder_for("use.v1")
         update = None
         if since is None:
             _, articles = subject_articles(self.store, subject_id)

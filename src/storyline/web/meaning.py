@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from storyline import registry
-from storyline.embed import Embedder
+from storyline.embed import Embedder, embedder_for
 from storyline.model import Article
 from storyline.store import ArticleFilter, SearchHit, StoryReader
 from storyline.stories.assign import EXACT_MAX, VectorIndex
@@ -88,7 +87,7 @@ class MeaningIndex:
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = registry.create("embedder", self.embedder_name)
+            self._embedder = embedder_for(self.embedder_name)
         return self._embedder
 
     def _current(self) -> _Loaded:
@@ -196,6 +195,7 @@ def meaning_index(ctx: WebContext) -> MeaningIndex:
     if isinstance(found, MeaningIndex):
         return found
     version = getattr(ctx.store, "version", None)
-    index = MeaningIndex(ctx.store, ctx.settings.embedder, version=version if callable(version) else None)
+    changed = version if callable(version) else None
+    index = MeaningIndex(ctx.store, ctx.settings.embedder, version=changed, embedder=ctx.embedder)
     setattr(ctx, "_meaning_index", index)  # noqa: B010 (cached on the context, which has no slot for it)
     return index
