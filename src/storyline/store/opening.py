@@ -22,10 +22,9 @@ import logging
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from storyline import registry
 from storyline.errors import MissingDependency
 from storyline.settings import Settings
-from storyline.store.factory import POSTGRES, SQLITE, create_file_store
+from storyline.store.factory import POSTGRES, SQLITE, create_file_store, create_store
 
 if TYPE_CHECKING:
     from storyline.store.sqlite import SqliteStore
@@ -101,8 +100,7 @@ def open_store(settings: Settings, *, readonly: bool = False) -> SqliteStore:
     name = store_name(settings)
     if name == POSTGRES:
         _load_postgres()
-        store: SqliteStore = registry.create("store", POSTGRES, url=settings.store_url, readonly=readonly)
-        return store
+        return create_store(POSTGRES, readonly=readonly, url=settings.store_url)
     return create_file_store(settings.db, readonly=readonly, name=name)
 
 
