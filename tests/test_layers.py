@@ -43,11 +43,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "engine": SHARED,  # the stages are handed in by pipeline (engine.Stages)
     "pipeline": SHARED | STAGES | {"stories", "store", "batching", "engine"},
     # readers of the store: digests, alerts, the JSON shapes
-    "digest": SHARED | STAGES | {"stories", "store", "shapes"},
-    "alerts": SHARED | {"embed", "store", "shapes"},
+    "digest": SHARED | STAGES | {"stories", "store"},
+    "alerts": SHARED | {"embed", "store"},
     "shapes": SHARED | {"store", "stories"},
     # following sources runs the pipeline and raises alerts
-    "follow": SHARED | STAGES | ORCHESTRATION | {"stories", "store", "alerts", "shapes"},
+    "follow": SHARED | STAGES | ORCHESTRATION | {"stories", "store", "alerts"},
     # interfaces: anything below; cli may start the web server, the web never calls the cli
     "evaluate": SHARED | STAGES | {"stories", "digest"},
     "web": SHARED
