@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 RawKind = Literal["text", "html"]
@@ -159,9 +159,90 @@ class Quote:
     confidence: float | None = None
 
 
+TimexPrecision = Literal["year", "month", "week", "day", "time"]
+_TIMEX_POINT = re.compile(
+    r"^(?P<year>\d{4}|XXXX)(?:-W(?P<week>\d{2})|-(?P<month>\d{2})(?:-(?P<day>\d{2})(?:T(?P<time>.+))?)?)?$"
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_PARTS_OF_DAY = {"MO": "morning", "MI": "midday", "AF": "afternoon", "EV": "evening", "NI": "night"}
+
+
+def _timex_point(value: str) -> tuple[TimexPrecision, date | None, re.Match[str]] | None:
+    """A calendar TIMEX value's precision, first day (``None``: the year is unknown) and parts."""
+    m = _TIMEX_POINT.match(value)
+    if m is None or (m["year"] == "XXXX" and not m["month"]):
+        return None
+    year = None if m["year"] == "XXXX" else int(m["year"])
+    try:
+        if m["week"]:
+            if year is None:
+                return None
+            return "week", date.fromisocalendar(year, int(m["week"]), 1), m
+        if not m["month"]:
+            return "year", date(year or 1, 1, 1), m
+        month = int(m["month"])
+        day = int(m["day"] or 1)
+        start = date(year or 2000, month, day)  # a leap year checks a yearless 29 February
+    except ValueError:
+        return None
+    precision: TimexPrecision = "time" if m["time"] else "day" if m["day"] else "month"
+    return precision, start if year is not None else None, m
+
+
+def timex_precision(value: str) -> TimexPrecision | None:
+    """How precise a TIMEX3 date value is: ``year`` (``2001``), ``month`` (``2001-05``, ``XXXX-05``),
+    ``week`` (``2021-W07``), ``day`` (``2021-02-17``) or ``time`` (``2021-02-17T10:30``); ``None`` for
+    any other value (a quarter, a season, a decade, a duration, ``PRESENT_REF``).
+
+    >>> [timex_precision(v) for v in ("2001", "2001-05", "2021-W07", "2021-02-17", "2020-Q1")]
+    ['year', 'month', 'week', 'day', None]
+    """
+    point = _timex_point(value)
+    return point[0] if point else None
+
+
+def timex_start(value: str) -> date | None:
+    """The first day of the period a TIMEX3 date value names, what it sorts by (``2001`` ->
+    2001-01-01, ``2021-W07`` -> the Monday); ``None`` when the year is unknown or the value is not
+    one of ``timex_precision``'s.
+
+    >>> timex_start("2001"), timex_start("XXXX-05")
+    (datetime.date(2001, 1, 1), None)
+    """
+    point = _timex_point(value)
+    return point[1] if point else None
+
+
+def timex_label(value: str) -> str:
+    """A TIMEX3 date value as a person reads it, at its own precision: ``2001``, ``May 2001``,
+    ``week 7 of 2021``, ``17 Feb 2021``, ``17 Feb 2021 10:30``; any other value as it is.
+
+    >>> [timex_label(v) for v in ("2001", "2001-05", "2021-W07", "2021-02-17", "XXXX-05", "2020-Q1")]
+    ['2001', 'May 2001', 'week 7 of 2021', '17 Feb 2021', 'May', '2020-Q1']
+    """
+    point = _timex_point(value)
+    if point is None:
+        return value
+    precision, _, m = point
+    year = "" if m["year"] == "XXXX" else m["year"]
+    if precision == "year":
+        return year
+    if precision == "week":
+        return f"week {int(m['week'])} of {year}"
+    month = " ".join(p for p in (_MONTHS[int(m["month"]) - 1], year) if p)
+    if precision == "month":
+        return month
+    day = f"{int(m['day'])} {month}"
+    if precision == "day":
+        return day
+    time = m["time"]
+    return f"{day} {_PARTS_OF_DAY.get(time, time)}"
+
+
 @dataclass(frozen=True, slots=True)
 class TimeMention:
-    """A time expression normalised TIMEX3-style against the publication date."""
+    """A time expression normalised TIMEX3-style against the publication date: ``value`` is the
+    TIMEX3 value as the tagger gave it (``2001`` for "in 2001", never widened to a day), stored as is."""
 
     article_id: str
     start: int
@@ -171,6 +252,11 @@ class TimeMention:
     value: str
     anchor: str | None = None
     is_event: bool = False
+
+    @property
+    def precision(self) -> TimexPrecision | None:
+        """``timex_precision`` of the value (``year`` for ``2001``)."""
+        return timex_precision(self.value)
 
 
 @dataclass(frozen=True, slots=True)

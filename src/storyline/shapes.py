@@ -199,12 +199,15 @@ def mention_json(mention: Mention) -> dict[str, Any]:
 
 
 def time_mention_json(time: TimeMention) -> dict[str, Any]:
-    """A time expression: TIMEX3 ``type`` and ``value``, its ``anchor`` (publication day) and whether it
-    dates the reported event (``is_event``) or is incidental."""
+    """A time expression: TIMEX3 ``type`` and ``value`` (as found: ``2001`` for "in 2001"), its
+    ``precision`` (``year``, ``month``, ``week``, ``day``, ``time``; null for other values), its
+    ``anchor`` (publication day) and whether it dates the reported event (``is_event``) or is
+    incidental."""
     return {
         "text": time.text,
         "type": time.type,
         "value": time.value,
+        "precision": time.precision,
         "anchor": time.anchor,
         "is_event": time.is_event,
         "start": time.start,

@@ -9,6 +9,7 @@ import click
 from storyline.cli._common import OUT, Context, emit_json, handle_errors, parse_when
 from storyline.digest import build_digest, digest_json
 from storyline.errors import InputError
+from storyline.model import timex_label
 
 
 @click.command()
@@ -76,7 +77,8 @@ def _print(shape: dict[str, Any]) -> None:
     for e in shape["timeline"]:
         if e["date"]:
             first = e["sources"][0]
-            say(f"- {e['value']:<12} {e['status']:<9} {first['sentence'][:100]}", highlight=False)
+            when = timex_label(e["value"])
+            say(f"- {when:<16} {e['status']:<9} {first['sentence'][:100]}", highlight=False)
     say("\n[bold]Figures[/bold]")
     for g in shape["figures"]:
         flag = "  [red]sources disagree[/red]" if g["disagree"] else ""

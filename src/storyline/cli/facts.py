@@ -52,9 +52,8 @@ def print_facts(shape: dict[str, Any], duplicate_of: str | None) -> None:
     OUT.print("\n[bold]dates[/bold]", highlight=False)
     for t in shape["dates"]:
         role = "event" if t["is_event"] else "incidental"
-        OUT.print(
-            f"  {t['text']!r} -> {t['value'] or '?'} ({t['type']}, {role})", markup=False, highlight=False
-        )
+        kind = ", ".join(k for k in (t["type"], t["precision"], role) if k)
+        OUT.print(f"  {t['text']!r} -> {t['value'] or '?'} ({kind})", markup=False, highlight=False)
     OUT.print("\n[bold]figures[/bold]", highlight=False)
     for f in shape["figures"]:
         unit = f" {f['unit']}" if f["unit"] else ""

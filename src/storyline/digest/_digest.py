@@ -234,13 +234,21 @@ def digest_json(d: Digest, *, max_figures: int = 20) -> dict[str, Any]:
                 for f in new.figures
             ],
             "events": [
-                {"article_id": t.article_id, "text": t.text, "value": t.value, "start": t.start, "end": t.end}
+                {
+                    "article_id": t.article_id,
+                    "text": t.text,
+                    "value": t.value,
+                    "precision": t.precision,
+                    "start": t.start,
+                    "end": t.end,
+                }
                 for t in new.events
             ],
         },
         "timeline": [
             {
                 "value": e.value,
+                "precision": e.precision,
                 "date": e.day.isoformat() if e.day else None,
                 "status": "undated" if e.day is None else ("upcoming" if e.upcoming else "happened"),
                 "sources": [_evidence_json(x) for x in e.evidence],

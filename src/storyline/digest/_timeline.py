@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from storyline.digest._text import Sentence, stems
-from storyline.model import Article, Figure, TimeMention
+from storyline.model import Article, Figure, TimeMention, TimexPrecision, timex_precision, timex_start
 
 __all__ = ["TOLERANCE", "Evidence", "FigureGroup", "TimelineEvent", "event_timeline", "reconcile_figures"]
 
@@ -51,13 +51,22 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
-    """One dated event: its TIMEX value, the day it sorts by, its status and its source sentences."""
+    """One dated event: its TIMEX value, the day it sorts by, its status and its source sentences.
+
+    ``day`` is the first day of the period the value names (2001-01-01 for ``2001``): a sort key, not
+    what the event's date is; ``precision`` says how much of it is known, and pages show the value at
+    that precision (``model.timex_label``)."""
 
     value: str
     day: date | None
     upcoming: bool
     evidence: tuple[Evidence, ...]
     refines: tuple[Evidence, ...] = ()
+
+    @property
+    def precision(self) -> TimexPrecision | None:
+        """``year``, ``month``, ``week`` or ``day`` (a time of day is grouped with its day)."""
+        return timex_precision(self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,25 +104,12 @@ def _find(sentences: Sequence[Sentence], start: int) -> int:
 
 @functools.lru_cache(maxsize=4096)
 def _day(value: str) -> tuple[date | None, str]:
-    """The day ``value`` sorts by (first day of a month or year) and its precision."""
-    w = _WEEK.match(value)
-    if w:
-        try:
-            return date.fromisocalendar(int(w.group(1)), int(w.group(2)), 1), "week"
-        except ValueError:
-            return None, "none"
-    m = _DAY.match(value)
-    if not m or m.group(1) == "XXXX":
+    """The day ``value`` sorts by (first day of its week, month or year) and its precision
+    (``"none"``: no known day to sort by)."""
+    start = timex_start(value)
+    if start is None:
         return None, "none"
-    year, month, day = int(m.group(1)), m.group(2), m.group(3)
-    try:
-        if day:
-            return date(year, int(month), int(day)), "day"
-        if month:
-            return date(year, int(month), 1), "month"
-    except ValueError:
-        return None, "none"
-    return date(year, 1, 1), "year"
+    return start, timex_precision(value) or "none"
 
 
 def _refinements(

@@ -1,7 +1,8 @@
 """The event timeline of a digest as server-side SVG: one row per dated event, on a shared time axis.
 
 Happened events are filled dots (class ``happened``), upcoming ones hollow rings (``upcoming``); each
-row is labelled with its date and a short text from its first source sentence, escaped by
+row is labelled with its date at the precision the articles give it (``2001``, ``May 2021``, ``week 7
+of 2021``; placed at its first day) and a short text from its first source sentence, escaped by
 ``Markup.format`` like every chart label (article text is untrusted). Colours come from CSS classes.
 """
 
@@ -23,12 +24,18 @@ LABEL_CHARS = 52
 
 @dataclass(frozen=True, slots=True)
 class EventMark:
-    """One dated event: its day, whether it is still upcoming, its label and where it links."""
+    """One dated event: the day it is placed at, whether it is still upcoming, its label, where it
+    links, and its date as shown (``when``: ``2001`` for a year placed at 2001-01-01; empty: ``day``)."""
 
     day: date
     upcoming: bool
     label: str
     href: str
+    when: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.when or self.day.isoformat()
 
 
 def _fmt(x: float) -> str:
@@ -74,7 +81,7 @@ def event_chart(events: Sequence[EventMark], *, title: str, width: int = 760) ->
                 y=_fmt(y),
                 b=height - 20,
                 c=css,
-                d=event.day.isoformat(),
+                d=event.shown,
                 s=status,
                 full=event.label,
                 lx=_fmt(label_x - 4),
@@ -83,10 +90,10 @@ def event_chart(events: Sequence[EventMark], *, title: str, width: int = 760) ->
                 label=_short(event.label),
             )
         )
-    for x, day, anchor in ((left, first, "start"), (left + plot_w, last, "end")):
+    for x, end, anchor in ((left, rows[0], "start"), (left + plot_w, rows[-1], "end")):
         out.append(
             Markup('<text class="axis" x="{x}" y="{y}" text-anchor="{a}">{d}</text>').format(
-                x=_fmt(x), y=height - 6, a=anchor, d=day.isoformat()
+                x=_fmt(x), y=height - 6, a=anchor, d=end.shown
             )
         )
     out.append(Markup("</svg>"))

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from storyline.digest import build_digest, digest_json, subject_articles
 from storyline.embed import Embedder, embedder_for
-from storyline.model import Article
+from storyline.model import Article, timex_label
 from storyline.store import StoryReader
 from storyline.web.charts_events import EventMark, event_chart
 from storyline.web.render import path_id
@@ -165,7 +165,11 @@ def timeline_chart(shape: dict[str, Any]) -> Markup:
         href = f"/articles/{path_id(first['article_id'])}?at={first['start']}-{first['end']}#at"
         marks.append(
             EventMark(
-                date.fromisoformat(event["date"]), event["status"] == "upcoming", first["sentence"], href
+                date.fromisoformat(event["date"]),
+                event["status"] == "upcoming",
+                first["sentence"],
+                href,
+                when=timex_label(event["value"]),
             )
         )
     return event_chart(marks, title="dated events: filled happened, hollow upcoming")

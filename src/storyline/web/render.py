@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from storyline.model import timex_label
 from storyline.web.security import safe_url
 
 LOGGER = logging.getLogger(__name__)
@@ -65,7 +66,9 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(highlight=highlight, when=when, day=day, path_id=path_id, safe_url=safe_url)
+    env.filters.update(
+        highlight=highlight, when=when, day=day, timex=timex_label, path_id=path_id, safe_url=safe_url
+    )
     env.globals.update(with_query=with_query)
     return env
 
