@@ -157,3 +157,17 @@ def test_a_surname_that_is_not_ambiguous_keeps_linking() -> None:
     first = desk.read("Jens Stoltenberg met ministers.", [("Jens Stoltenberg", "PER")])
     second = desk.read("Stoltenberg said the alliance was united.", [("Stoltenberg", "PER")])
     assert ids_of(first, "Jens Stoltenberg") == ids_of(second, "Stoltenberg")
+
+
+def test_rows_restored_from_an_older_store_lose_their_untrustworthy_aliases() -> None:
+    white_house = Entity("e1", "White House", "ORG", ("White House", "House", "[White House"))
+    hillary = Entity("e2", "Hillary Clinton", "PER", ("Hillary Clinton", "Hillary] Clinton", "Clinton"))
+    bill = Entity("e3", "Bill Clinton", "PER", ("Bill Clinton", "Clinton"))
+    desk = Desk()
+    desk.facts = FactResolver.restored([white_house, hillary, bill])
+    facts = desk.read("The House adjourned. Clinton spoke.", [("House", "ORG"), ("Clinton", "PER")])
+    assert "e1" not in ids_of(facts, "House")
+    assert ids_of(facts, "Clinton") == {None}
+    restored = {e.id: e for e in desk.entities()}
+    assert restored["e1"].aliases == ("White House",)
+    assert restored["e2"].aliases == ("Hillary Clinton", "Clinton")
