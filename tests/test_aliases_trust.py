@@ -152,6 +152,22 @@ def test_an_article_naming_hillary_clinton_then_clinton_links_to_hillary() -> No
     assert bill.n_mentions == 1  # nor is it his, though he was the most recent Clinton
 
 
+def test_the_article_context_can_resolve_an_ambiguous_surname() -> None:
+    desk = Desk()
+    bill = desk.read(
+        "Bill Clinton denied any relationship with Monica Lewinsky.",
+        [("Bill Clinton", "PER"), ("Monica Lewinsky", "PER")],
+    )
+    desk.read(
+        "Hillary Clinton debated Donald Trump in St. Louis.",
+        [("Hillary Clinton", "PER"), ("Donald Trump", "PER")],
+    )
+    facts = desk.read(
+        "Monica Lewinsky wrote about Clinton again.", [("Monica Lewinsky", "PER"), ("Clinton", "PER")]
+    )
+    assert ids_of(facts, "Clinton") == ids_of(bill, "Bill Clinton")
+
+
 def test_a_surname_that_is_not_ambiguous_keeps_linking() -> None:
     desk = Desk()
     first = desk.read("Jens Stoltenberg met ministers.", [("Jens Stoltenberg", "PER")])

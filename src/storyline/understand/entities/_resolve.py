@@ -24,9 +24,13 @@ What an alias may be (issue #16, precision first: a wrong alias is worse than a 
 - an ambiguous surname stays ambiguous: an article naming a person by surname only (``Clinton``),
   when two or more known people with first names share that surname (Bill and Hillary Clinton),
   links to none of them: its mentions keep ``entity_id=None`` (the store and the web pages already
-  show unlinked mentions by their text). In-article coreference still links ``Clinton`` to
-  ``Hillary Clinton`` when the article names her in full, and a surname that only one known person
-  has keeps linking to that person.
+  show unlinked mentions by their text), unless the article's context settles it: one of them
+  shares more of the article's other entities (from the articles it was named in before, this
+  process's memory only: a restored resolver starts without it) than any other does (``Clinton``
+  with ``Monica Lewinsky`` -> Bill). In-article coreference still links ``Clinton`` to ``Hillary
+  Clinton`` when the article names her in full; a surname that only one known person has (counting
+  only names with a plausible first name: not ``Obama White House`` nor ``Following Gigante``)
+  keeps linking to that person.
 
 Canonical name: the curated name, else the fullest common form (people: the most frequent name of
 two words or more, ties to the longer; others: the most frequent form). Entity ids are stable:
@@ -65,6 +69,7 @@ __all__ = ["EntityResolver", "ResolveOutcome"]
 
 MAX_ALIASES = 64
 _ORG_WORDS = lexicon("en").org_words
+_FIRST_NAMES = lexicon("en").first_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class _State:
     last_seen_at: datetime | None = None
     n_mentions: int = 0
     order: int = 0
+    neighbours: Counter[str] = field(default_factory=Counter)  # entities named in the same articles
 
     def row(self) -> Entity:
         return Entity(
@@ -167,15 +173,31 @@ class EntityResolver:
         order = sorted(
             range(len(clusters)), key=lambda c: (clusters[c].type == "PER" and _is_short(clusters[c]), c)
         )
+        ambiguous: list[tuple[MentionCluster, list[_State]]] = []
         for c in order:
             cluster = clusters[c]
-            if not cluster.members or self._ambiguous(cluster):
+            if not cluster.members:
+                continue
+            people = self._ambiguous(cluster)
+            if people:
+                ambiguous.append((cluster, people))
                 continue
             state = self._find(cluster) or self._found(cluster)
             self._update(state, cluster, mentions, language, published_at)
             touched[state.id] = state
             for i in cluster.members:
                 ids[i] = state.id
+        context = set(touched)
+        for cluster, people in ambiguous:
+            chosen = _by_context(people, context)
+            if chosen is None:
+                continue
+            self._update(chosen, cluster, mentions, language, published_at)
+            touched[chosen.id] = chosen
+            for i in cluster.members:
+                ids[i] = chosen.id
+        for state in touched.values():
+            state.neighbours.update(i for i in touched if i != state.id)
         resolved = tuple(
             dataclasses.replace(m, entity_id=ids.get(i, m.entity_id)) for i, m in enumerate(mentions)
         )
@@ -185,20 +207,22 @@ class EntityResolver:
         LOGGER.debug("entities: %s: %d clusters -> %d entities", article_id, len(clusters), len(rows))
         return ResolveOutcome(resolved, rows)
 
-    def _ambiguous(self, cluster: MentionCluster) -> bool:
-        """A person named by surname only (no full name in the article) that two or more known
-        people with first names share (``Clinton``: Bill and Hillary): linked to none of them."""
+    def _ambiguous(self, cluster: MentionCluster) -> list[_State]:
+        """The known people a surname-only cluster (no full name in the article) may name, when
+        there are two or more (``Clinton``: Bill and Hillary); ``[]`` when it is not ambiguous."""
         forms = (cluster.name, *cluster.aliases)
         if any(len(fold(f).split()) > 1 for f in forms):
-            return False
+            return []
         if cluster.type == "PER":
             surname = person_parts(cluster.name).surname
         else:  # a one-word name NER typed ORG/LOC/MISC, when it would fall back to a person
             surname = fold(cluster.name)
             if surname in curated_by_alias() or self._find_name(cluster, people=False) is not None:
-                return False
-        named = {i for i in self._by_surname.get(surname, []) if _first(self._states[i])}
-        return len(named) > 1
+                return []
+        named = [
+            s for s in map(self._states.__getitem__, self._by_surname.get(surname, [])) if _named(s, surname)
+        ]
+        return named if len(named) > 1 else []
 
     def _find(self, cluster: MentionCluster) -> _State | None:
         space = _space(cluster.type)
@@ -340,6 +364,24 @@ def _may_stand(state: _State, form: str) -> bool:
     if state.space != "NAME" or fold(form) == fold(state.name) or fold(form) in curated_by_alias():
         return True
     return not (is_common_word(form) and len(fold(state.name).split()) > 1)
+
+
+def _by_context(people: Sequence[_State], context: set[str]) -> _State | None:
+    """The one person whose earlier articles named more of this article's other entities than any
+    other candidate's did (``Clinton`` with ``Monica Lewinsky`` -> Bill); ``None`` on a tie or none."""
+    scores = sorted(((sum(1 for i in context if p.neighbours[i]), p.order, p) for p in people), reverse=True)
+    (best, _, chosen), (second, _, _) = scores[0], scores[1]
+    return chosen if best > second else None
+
+
+def _named(state: _State, surname: str) -> bool:
+    """Whether ``state`` is a person named in full with this surname: ``Hillary Clinton``, not
+    ``Obama White House`` (NER's person, with the alias ``Obama``) nor ``Following Gigante``."""
+    parts = person_parts(state.name)
+    if parts.surname != surname or not parts.first:
+        return False
+    given = parts.first[0]
+    return given in _FIRST_NAMES or (len(given) > 1 and not is_common_word(given))
 
 
 def _recency(state: _State) -> tuple[float, int, int]:
