@@ -68,6 +68,7 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["EntityResolver", "ResolveOutcome"]
 
 MAX_ALIASES = 64
+MAX_NEIGHBOURS = 2048  # co-mentioned entities remembered per person (memory stays bounded)
 _ORG_WORDS = lexicon("en").org_words
 _FIRST_NAMES = lexicon("en").first_names
 
@@ -197,7 +198,11 @@ class EntityResolver:
             for i in cluster.members:
                 ids[i] = chosen.id
         for state in touched.values():
-            state.neighbours.update(i for i in touched if i != state.id)
+            if state.space == "PER":  # only people are ever told apart by their context
+                room = MAX_NEIGHBOURS - len(state.neighbours)
+                state.neighbours.update(
+                    i for i in touched if i != state.id and (i in state.neighbours or (room := room - 1) >= 0)
+                )
         resolved = tuple(
             dataclasses.replace(m, entity_id=ids.get(i, m.entity_id)) for i, m in enumerate(mentions)
         )
