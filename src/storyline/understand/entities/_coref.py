@@ -8,13 +8,17 @@ Names are grouped first, in text order:
   name) it is, the nearest one named before it, else the first named after it. A single word that
   NER typed ``ORG``/``LOC``/``MISC`` but that is a person's surname here joins that person.
 - organisations and places: the same folded name, the same row of the curated alias table
-  (``NATO``/``OTAN``), or an acronym of a longer name of the article (``EU`` for ``European Union``).
+  (``NATO``/``OTAN``), or an acronym of a longer name of the article (``EU`` for ``European Union``);
+  a one-word organisation that ends a longer one joins it (``Colts``/``Indianapolis Colts``) unless
+  it is a common word (``House`` stays apart from ``White House``: issue #16).
 
 Then roles join the person they precede and descriptions the person they refer to
 (``_roles``): "NATO Secretary General", "Stoltenberg" and "the Norwegian" end in the
 cluster of "Jens Stoltenberg". A cluster's ``name`` is its fullest common form: for a person the most
 frequent name of two words or more (ties: the longer, then the first), for others the curated
-canonical name or the most frequent form.
+canonical name or the most frequent form. Aliases are cleaned of markup debris
+(``_names.clean_form``: ``Hillary] Clinton`` is refused, ``"European Commission`` cleaned); the name
+falls back to the repaired form.
 """
 
 from __future__ import annotations
@@ -29,11 +33,14 @@ from storyline.understand.entities._aliases import curated_by_alias
 from storyline.understand.entities._gazetteer import NameSpan
 from storyline.understand.entities._names import (
     acronym_of,
+    clean_form,
     core_name,
     fold,
     is_acronym,
+    is_common_word,
     lexicon,
     person_parts,
+    repair_form,
 )
 from storyline.understand.entities._roles import Described, find_descriptions, find_roles
 
@@ -232,7 +239,7 @@ def _group_others(
         core = core_name(word)
         if group is None and core:
             group = by_key.get(f"~{core}")
-        if group is None and span.type == "ORG" and word not in _ORG_WORDS:
+        if group is None and span.type == "ORG" and word not in _ORG_WORDS and not is_common_word(span.text):
             group = next((g for g in by_key.values() if g.type == "ORG" and _has_tail(g.forms, word)), None)
         if group is None:
             group = _Group(row.type if row is not None else span.type)
@@ -251,15 +258,21 @@ def _has_tail(forms: Sequence[str], word: str) -> bool:
 
 
 def _cluster(group: _Group, mentions: Sequence[Mention]) -> MentionCluster:
-    forms = Counter(group.forms)
-    aliases = tuple(dict.fromkeys(group.forms))
+    cleaned = [clean_form(f) for f in group.forms]
+    forms = Counter(f for f in cleaned if f)
+    aliases = tuple(dict.fromkeys(f for f in cleaned if f))
     if group.type == "PER":
         full = [f for f in aliases if len(f.split()) > 1] or list(aliases) or [""]
-        name = max(full, key=lambda f: (forms[f], len(f)))
+        name = (
+            max(full, key=lambda f: (forms[f], len(f)))
+            if aliases
+            else repair_form(group.forms[0] if group.forms else "")
+        )
     elif group.key:
         name = group.key
     else:
         name = max(aliases, key=lambda f: (forms[f], not f.isupper(), len(f))) if aliases else ""
+        name = name or (repair_form(group.forms[0]) if group.forms else "")
     members = tuple(sorted(group.members))
     if group.type != "PER" and not group.key:
         types = Counter(mentions[i].type for i in members)

