@@ -20,9 +20,10 @@ from storyline.store.opening import is_postgres_url, open_writer, store_label
 
 
 def _settings_for(obj: Context, where: str) -> object:
+    # the argument alone says which store it is: a `store` setting in the config must not override it
     if is_postgres_url(where):
-        return obj.settings.replace(store_url=where)
-    return obj.settings.replace(db=where, store_url="")
+        return obj.settings.replace(store_url=where, store="")
+    return obj.settings.replace(db=where, store_url="", store="")
 
 
 @click.command("migrate-store")

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from storyline.embed import Embedder, embedder_for
 from storyline.settings import Settings
-from storyline.store import StoryReader
+from storyline.store import StoryReader, VersionedStore
 from storyline.web.actions import CompareService, IngestService
 from storyline.web.data import ActivityCache
 from storyline.web.digests import DigestService
@@ -35,8 +35,8 @@ class WebContext:
     """The one embedder of the app (``settings.embedder``; its model loads on first use)."""
 
     def __post_init__(self) -> None:
-        version = getattr(self.store, "version", None)  # SqliteStore, PostgresStore: a write counter
-        self.listings = ListingCache(version if callable(version) else None)
+        # SqliteStore, PostgresStore keep a write counter; a store without one is never cached
+        self.listings = ListingCache(self.store.version if isinstance(self.store, VersionedStore) else None)
         self.compare = CompareService(self.store, self.settings)
         self.ingest = IngestService(self.store, self.settings)
         self.embedder = embedder_for(self.settings.embedder)
