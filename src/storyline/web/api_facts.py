@@ -14,6 +14,8 @@ from storyline.shapes import entity_json
 from storyline.store import StoryReader
 from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
+from storyline.web.entities import entity_profile
+from storyline.web.now import listed_json
 from storyline.web.params import Limit, Offset, blank_to_none
 
 LOGGER = logging.getLogger(__name__)
@@ -56,16 +58,32 @@ def list_entities(
     return JSONResponse([entity_json(e) for e in rows])
 
 
-@router.get("/entities/{entity_id}", summary="One entity with its quotes", responses=_NOT_FOUND)
+@router.get(
+    "/entities/{entity_id}",
+    summary="One entity with its quotes, stories, mentions per day and co-mentioned entities",
+    responses=_NOT_FOUND,
+)
 def get_entity(ctx: Ctx, entity_id: str) -> JSONResponse:
-    """The entity and up to 50 of the ``quotes`` it is the speaker of, in reporting order."""
+    """The entity, up to 50 of the ``quotes`` it is the speaker of, in reporting order; its
+    ``stories`` (most articles naming it first), ``mentions_per_day`` (``{"day", "n"}``: articles
+    naming it, in time order) and ``co_mentioned`` (entities named in the same articles, with
+    ``n_articles``, most first)."""
     entity = ctx.store.get_entity(entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity {entity_id!r}; list ids at /api/v1/entities")
     quotes = ctx.store.list_quotes(
         speaker_entity_id=entity.id, limit=DETAIL_QUOTES, min_confidence=DEFAULT_MIN_CONFIDENCE
     )
-    return JSONResponse({**entity_json(entity), "quotes": quotes_json(ctx.store, quotes)})
+    profile = entity_profile(ctx.store, entity)
+    return JSONResponse(
+        {
+            **entity_json(entity),
+            "quotes": quotes_json(ctx.store, quotes),
+            "stories": [listed_json(x, with_recent=False) for x in profile.stories],
+            "mentions_per_day": [{"day": k, "n": n} for k, n in sorted(profile.per_day.items())],
+            "co_mentioned": [{**entity_json(e), "n_articles": n} for e, n in profile.co_entities],
+        }
+    )
 
 
 @router.get("/quotes", summary="Who said what, in reporting order")

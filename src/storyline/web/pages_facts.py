@@ -12,6 +12,7 @@ from starlette.responses import HTMLResponse
 
 from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
 from storyline.web.context import WebContext, get_context
+from storyline.web.entities import entity_profile, mentions_chart
 from storyline.web.pages import Render
 from storyline.web.params import PAGE_SIZE, Page, blank_to_none
 
@@ -58,8 +59,9 @@ def entity_page(
     entity_id: str,
     confidence: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_MIN_CONFIDENCE,
 ) -> HTMLResponse:
-    """One entity: its names in every language and what it said, in reporting order (confident
-    attributions only unless ``?confidence=`` is lowered; 0 shows all)."""
+    """One entity: its names in every language, its mentions over time, its stories, the entities
+    most often named with it, and what it said, in reporting order (confident attributions only
+    unless ``?confidence=`` is lowered; 0 shows all)."""
     entity = ctx.store.get_entity(entity_id)
     if entity is None:
         raise HTTPException(404, f"no entity {entity_id!r}")
@@ -67,6 +69,14 @@ def entity_page(
         speaker_entity_id=entity.id, limit=ENTITY_QUOTES, min_confidence=confidence or None
     )
     articles = {q.article_id: ctx.store.get_article(q.article_id) for q in quotes}
+    profile = entity_profile(ctx.store, entity)
     return view.render(
-        request, "entity.html", title=entity.name, entity=entity, quotes=quotes, articles=articles
+        request,
+        "entity.html",
+        title=entity.name,
+        entity=entity,
+        quotes=quotes,
+        articles=articles,
+        profile=profile,
+        chart=mentions_chart(profile.per_day, entity.name),
     )
