@@ -8,7 +8,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 from rich.console import Console
@@ -18,6 +18,7 @@ from rich.table import Table
 from storyline.embed import Embedder, embedder_for
 from storyline.errors import StorylineError
 from storyline.settings import Settings
+from storyline.shapes import FORMATS, encode_rows
 from storyline.store import ArticleFilter, open_reader, open_store, open_writer
 from storyline.store.opening import Writer
 from storyline.store.sqlite import SqliteStore
@@ -155,13 +156,43 @@ def parse_when(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def emit_rows(rows: list[dict[str, Any]], fmt: str) -> None:
+    """A listing's JSON shapes as ``fmt`` (``json``, ``ndjson``, ``csv``, ``tsv``) on stdout.
+
+    The encoder is the web's (``shapes.encode_rows``, behind ``?format=``), so a CSV from the CLI and
+    one from the API have the same columns, the same cells and the same formula guard."""
+    if fmt == "json":
+        emit_json(rows)
+        return
+    for piece in encode_rows(rows, fmt):
+        click.echo(piece, nl=False)
+
+
 def listing_options(fn: F) -> F:
-    """``--json``, ``--limit`` and ``--offset`` for every listing."""
-    fn = click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="skip N rows")(
-        fn
-    )
-    fn = click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))(fn)
-    return click.option("--json", "as_json", is_flag=True, help="print one JSON array")(fn)
+    """``--format`` (or ``--json``), ``--limit`` and ``--offset`` for every listing.
+
+    The command gets ``fmt``: ``table`` or one of ``shapes.FORMATS``. ``--json`` means ``--format
+    json``; ``--json`` with another ``--format`` is a usage error (exit 2)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, as_json: bool, fmt: str | None, **kwargs: Any) -> Any:
+        if as_json and fmt not in (None, "json"):
+            raise click.UsageError(f"--json means --format json; it cannot go with --format {fmt}")
+        return fn(*args, fmt="json" if as_json else (fmt or "table"), **kwargs)
+
+    out: Any = click.option(
+        "--offset", default=0, show_default=True, type=click.IntRange(0), help="skip N rows"
+    )(wrapper)
+    out = click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))(out)
+    out = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", *FORMATS]),
+        default=None,
+        help="table (default), json (one array), ndjson (one object a line), csv or tsv (a header row)",
+    )(out)
+    out = click.option("--json", "as_json", is_flag=True, help="print one JSON array (= --format json)")(out)
+    return cast(F, out)
 
 
 def filter_options(fn: F) -> F:

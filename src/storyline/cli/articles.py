@@ -14,6 +14,7 @@ from storyline.cli._common import (
     OUT,
     Context,
     emit_json,
+    emit_rows,
     filter_options,
     filters_from,
     handle_errors,
@@ -72,12 +73,12 @@ def ingest(obj: Context, inputs: tuple[str, ...], as_json: bool) -> None:
 @listing_options
 @click.pass_obj
 @handle_errors
-def articles(obj: Context, /, as_json: bool, limit: int, offset: int, **kw: Any) -> None:
+def articles(obj: Context, /, fmt: str, limit: int, offset: int, **kw: Any) -> None:
     """List stored articles, newest first."""
     rows = obj.store.list_articles(filters_from(kw), limit=limit, offset=offset)
-    if as_json:
+    if fmt != "table":
         story_ids = obj.store.story_ids_of([a.id for a in rows])
-        emit_json([article_json(a, story_id=story_ids.get(a.id)) for a in rows])
+        emit_rows([article_json(a, story_id=story_ids.get(a.id)) for a in rows], fmt)
         return
     table = make_table("id", "published", "agency", "place", "lang", "title", "dup of")
     for a in rows:
@@ -135,7 +136,7 @@ def search(
     query: str,
     by_meaning: bool,
     by_both: bool,
-    as_json: bool,
+    fmt: str,
     limit: int,
     offset: int,
     **kw: Any,
@@ -151,8 +152,8 @@ def search(
         hits = meaning.search(index, obj.store, query, filters, mode=mode, limit=limit, offset=offset)
     else:
         hits = obj.store.search(query, filters, limit=limit, offset=offset)
-    if as_json:
-        emit_json([search_hit_json(h) for h in hits])
+    if fmt != "table":
+        emit_rows([search_hit_json(h) for h in hits], fmt)
         return
     table = make_table("id", "lang", "title", "snippet")
     for h in hits:
@@ -164,11 +165,11 @@ def search(
 @listing_options
 @click.pass_obj
 @handle_errors
-def rejections(obj: Context, as_json: bool, limit: int, offset: int) -> None:
+def rejections(obj: Context, fmt: str, limit: int, offset: int) -> None:
     """List refused inputs with the stage and reason."""
     rows = obj.store.list_rejections(limit=limit, offset=offset)
-    if as_json:
-        emit_json([rejection_json(r) for r in rows])
+    if fmt != "table":
+        emit_rows([rejection_json(r) for r in rows], fmt)
         return
     table = make_table("at", "stage", "reason", "origin", "detail")
     for r in rows:

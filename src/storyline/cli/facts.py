@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from storyline.cli._common import OUT, Context, emit_json, handle_errors, listing_options, make_table
+from storyline.cli._common import (
+    OUT,
+    Context,
+    emit_json,
+    emit_rows,
+    handle_errors,
+    listing_options,
+    make_table,
+)
 from storyline.model import Article, ArticleFacts, Entity, Quote, quote_json
 from storyline.shapes import article_facts_json, entity_json
 from storyline.store import StoryReader
@@ -100,11 +108,11 @@ def find_entity(store: StoryReader, name: str) -> Entity:
 @listing_options
 @click.pass_obj
 @handle_errors
-def entities(obj: Context, kind: str | None, as_json: bool, limit: int, offset: int) -> None:
+def entities(obj: Context, kind: str | None, fmt: str, limit: int, offset: int) -> None:
     """List entities, most mentioned first, with their aliases and languages."""
     rows = obj.store.list_entities(type=kind, limit=limit, offset=offset)
-    if as_json:
-        emit_json([entity_json(e) for e in rows])
+    if fmt != "table":
+        emit_rows([entity_json(e) for e in rows], fmt)
         return
     table = make_table("id", "name", "type", "mentions", "languages", "label")
     table.columns[-1].header = "aliases"
@@ -194,7 +202,7 @@ def quotes(
     speaker: str | None,
     story_id: str | None,
     show_all: bool,
-    as_json: bool,
+    fmt: str,
     limit: int,
     offset: int,
 ) -> None:
@@ -206,8 +214,8 @@ def quotes(
     else:
         rows = obj.store.list_quotes(story_id=story_id, limit=limit, offset=offset, min_confidence=least)
     names = entities_by_id(obj.store, [q.speaker_entity_id for q in rows])
-    if as_json:
-        emit_json(_quotes_json(rows, names))
+    if fmt != "table":
+        emit_rows(_quotes_json(rows, names), fmt)
         return
     _print_quotes(obj.store, rows, names)
 

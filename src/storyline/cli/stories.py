@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from storyline.cli._common import OUT, Context, emit_json, handle_errors, listing_options, make_table
+from storyline.cli._common import (
+    OUT,
+    Context,
+    emit_json,
+    emit_rows,
+    handle_errors,
+    listing_options,
+    make_table,
+)
 from storyline.model import Article, Rejection
 from storyline.shapes import (
     pair_score_json,
@@ -25,11 +33,11 @@ def _day(story_or_line: object, attr: str) -> str:
 @listing_options
 @click.pass_obj
 @handle_errors
-def stories(obj: Context, /, as_json: bool, limit: int, offset: int, language: str | None) -> None:
+def stories(obj: Context, /, fmt: str, limit: int, offset: int, language: str | None) -> None:
     """List stories, most active first (size, then last seen)."""
     rows = obj.store.list_stories(language=language, limit=limit, offset=offset)
-    if as_json:
-        emit_json([story_json(s) for s in rows])
+    if fmt != "table":
+        emit_rows([story_json(s) for s in rows], fmt)
         return
     table = make_table("id", "n", "languages", "sources", "first", "last", "label")
     for s in rows:
@@ -81,11 +89,11 @@ def story(obj: Context, story_id: str, as_json: bool) -> None:
 @listing_options
 @click.pass_obj
 @handle_errors
-def storylines(obj: Context, /, as_json: bool, limit: int, offset: int) -> None:
+def storylines(obj: Context, /, fmt: str, limit: int, offset: int) -> None:
     """List storylines: stories that continue each other over weeks and months."""
     rows = obj.store.list_storylines(limit=limit, offset=offset)
-    if as_json:
-        emit_json([storyline_json(line) for line in rows])
+    if fmt != "table":
+        emit_rows([storyline_json(line) for line in rows], fmt)
         return
     table = make_table("id", "n", "stories", "first", "last", "label")
     for line in rows:

@@ -15,6 +15,7 @@ from storyline.cli._common import (
     OUT,
     Context,
     emit_json,
+    emit_rows,
     handle_errors,
     listing_options,
     make_table,
@@ -189,7 +190,7 @@ def rm(obj: Context, watchlist_ref: str) -> None:
 def alerts(
     obj: Context,
     /,
-    as_json: bool,
+    fmt: str,
     limit: int,
     offset: int,
     since: str | None,
@@ -213,9 +214,9 @@ def alerts(
         if wid not in watchlists:
             raise InputError(f"no watchlist {watchlist_ref!r}; see: storyline watch list")
     rows = store.list_alerts(watchlist_id=wid, since=parse_when(since), limit=limit, offset=offset)
-    if as_json:
-        emit_json(
-            [alert_payload(a, watchlists[a.watchlist_id]) for a in rows if a.watchlist_id in watchlists]
+    if fmt != "table":
+        emit_rows(
+            [alert_payload(a, watchlists[a.watchlist_id]) for a in rows if a.watchlist_id in watchlists], fmt
         )
         return
     table = make_table("at", "watchlist", "article", "story", "reasons", "title")
