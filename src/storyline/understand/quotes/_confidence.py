@@ -126,20 +126,28 @@ _TOPICS = _set(
     figures statistics document documents paper papers memo letter tension tensions fear fears concern
     concerns talks review evidence estimate estimates forecast forecasts projections numbers results"""
 )
-_AUTHOR = re.compile(r"\s(?:by|from)\s", re.I)
+_TOPIC_SPLIT = re.compile(r"\s(by|from|with|over|about|between|among|against|in|on|of|at|for|to)\s", re.I)
 
 
 def _topic_check(
     speaker: str, start: int | None, end: int | None, entities: Sequence[tuple[int, int, str]]
 ) -> SpeakerCheck | None:
-    """A topic phrase is refused; ``a report by Amnesty`` keeps the organisation named after by/from."""
-    head = _WORD.findall(_SPLIT_HEAD.split(speaker, maxsplit=1)[0])
+    """A topic phrase is refused; ``a report by Amnesty`` keeps the organisation named after by/from.
+
+    A document named by its author before the head (``a CNN poll``) is left to the other checks.
+    """
+    split = _TOPIC_SPLIT.search(speaker)
+    head = _WORD.findall(speaker[: split.start()] if split else speaker)
     content = [w.lower() for w in head if w.lower() not in _DETERMINERS]
     if not content or not ({content[0], content[-1]} & _TOPICS) or any(map(_is_person_noun, content)):
         return None
-    author = _AUTHOR.search(speaker)
-    if author is not None and start is not None and end is not None:
-        tail = start + author.end()
+    if start is None or end is None:
+        return SpeakerCheck("refused", "a topic, not a person, organisation or group")
+    cut = start + split.start() if split else end
+    if any(s < cut and start < e and label in _NAMED_LABELS for s, e, label in entities):
+        return None
+    if split is not None and split.group(1).lower() in {"by", "from"}:
+        tail = start + split.end()
         named = [(s, e) for s, e, label in entities if tail <= s and e <= end and label in _NAMED_LABELS]
         if named:
             return SpeakerCheck("named", span=min(named))
