@@ -39,7 +39,7 @@ from storyline.understand.quotes._marks import Quoted, find_quoted
 from storyline.understand.quotes._parse import Candidate, parse_candidates, speaker_at
 from storyline.understand.quotes._plain import plain_candidates
 from storyline.understand.quotes._spans import drop_nested, kind_of, merge_continuations, tidy
-from storyline.understand.quotes._speakers import Named, person_aliases, resolve_speaker
+from storyline.understand.quotes._speakers import Named, Resolved, person_aliases, resolve_speaker
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -154,6 +154,8 @@ def _attributions(
                 LOGGER.debug("quotes: speaker %r refused: %s", res.text, check.reason)
             else:
                 status = check.status
+                if check.span is not None:  # "a report by Amnesty": the organisation speaks
+                    res = Resolved(text[check.span[0] : check.span[1]], check.span[0], check.span[1])
                 label = "SPEAKER_GROUP" if res.text.lower() in {"they", "ils", "elles"} else "SPEAKER"
                 earlier.append(Named(res.start, res.end, res.text, label))
                 quote = replace(quote, speaker=res.text, speaker_start=res.start, speaker_end=res.end)
