@@ -142,8 +142,9 @@ def test_floors_on_a_fixed_part_of_polnear() -> None:
 # measured 0.782 / 0.535 / 0.888 on these 60 articles (cue table threshold 0.25); 0.766 / 0.521 /
 # 0.791 since issue 16 (precision first): fragments are dropped and pronoun, relative-word and
 # document speakers ("who", "it", "the statement") are refused, which PolNeAR counts as sources;
-# overlap precision rose 0.83 -> 0.87 on the whole file
-FLOORS = {"f1_overlap": 0.755, "f1_exact": 0.51, "speaker_accuracy": 0.78}
+# overlap precision rose 0.83 -> 0.87 on the whole file; 0.779 speaker accuracy since topic phrases
+# ("Tensions with Turkey", "A study") are refused as speakers (whole file 0.8015 -> 0.7966)
+FLOORS = {"f1_overlap": 0.755, "f1_exact": 0.51, "speaker_accuracy": 0.775}
 
 
 @needs_en
