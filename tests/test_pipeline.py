@@ -99,3 +99,36 @@ def test_any_bytes_end_as_articles_or_rejections(data: bytes, name: str) -> None
         assert len(store.list_rejections(limit=1000)) + len(store.list_articles(limit=1000)) >= min(
             1, stats.read
         )
+
+
+def test_copies_are_decided_before_the_nlp_pass_and_skip_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A copy's facts are its original's: dedup decides in input order between the cheap and the
+    costly stages, so exact and near copies are embedded (they join the story) but never analysed."""
+    import storyline.pipeline as pipeline_module
+
+    analysed: list[str] = []
+    real = pipeline_module.find_facts_many
+
+    def counting(articles):  # type: ignore[no-untyped-def]
+        articles = list(articles)
+        analysed.extend(a.origin for a in articles)
+        return real(articles)
+
+    monkeypatch.setattr(pipeline_module, "find_facts_many", counting)
+    text = AFP_SEED.read_text(encoding="utf-8")
+    items: list[RawDoc | Rejection] = [
+        _raw(AFP_SEED),
+        RawDoc(origin="updated.txt", kind="text", body=(text + "\n\nThis story was updated.").encode()),
+        RawDoc(origin="near.txt", kind="text", body=text.replace("Wednesday", "Wednesday morning").encode()),
+        _raw(DPA_SEED),
+    ]
+    store = MemoryStore()
+    stats = _run(items, store, dataclasses.replace(SETTINGS, understand=True))
+    assert (stats.stored, stats.duplicates) == (4, 2)
+    assert sorted(analysed) == sorted([str(AFP_SEED), str(DPA_SEED)])
+    by_origin = {a.origin: a for a in store.list_articles(limit=10)}
+    original = by_origin[str(AFP_SEED)]
+    copies = [by_origin["updated.txt"], by_origin["near.txt"]]
+    assert [c.duplicate_of for c in copies] == [original.id, original.id]
+    stories = store.story_ids_of([original.id, *(c.id for c in copies)])
+    assert len(stories) == 3 and len(set(stories.values())) == 1

@@ -2,8 +2,8 @@
 
 ::
 
-    RawDoc ─► extract ─► language ─► signature ─► understand ─► embed ─►│ (already stored?) ─► dedup ─►
-              └───── per article, in a process pool or on Ray actors ───┘
+    RawDoc ─► extract ─► language ─► signature ─► (already stored? copy?) ─► understand ─► embed ─►
+              └──── per article, workers ───┘      └── in order, here ──┘    └──── workers ────┘
         ─► canonical entities ─► assign ─► store
            └──── in order, in this process ────┘
 
@@ -12,7 +12,8 @@ and the facts derived from it, and with ``stories`` on the embedding and surface
 functions of the item (``prepare_chunk``), so an engine (``storyline.engine``: a fork pool, or
 prepare actors on Ray) runs them over bounded windows of input and hands them back in input order
 (each worker loads its models once); inputs already stored skip the NLP pass and the embedding
-(``prepare_light`` gives the id, the store is asked, ``prepare_heavy`` runs for the new ones only).
+(``prepare_light`` gives the id, the store is asked, ``prepare_heavy`` runs for the new ones only),
+and copies of earlier articles skip the NLP pass (dedup decides in input order between the two).
 The stateful steps (the "already stored" check, dedup,
 canonical entities and speaker links, story assignment, writing) run in this process, in input
 order, so a run is deterministic for a given input. An article and its facts are written in one
@@ -27,6 +28,7 @@ understanding fails is stored without facts (the failure is logged).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -62,6 +64,9 @@ class Prepared:
     known: bool = False
     """Already stored, or earlier in this run, when the engine looked: the NLP pass and the
     embedding were skipped, and the ordered step counts it unchanged."""
+    copy_checked: bool = False
+    """The run's ``Deduplicator`` has seen the article (``article.duplicate_of`` is its decision),
+    before the costly stages: a copy was embedded but not analysed."""
 
 
 class Components:
@@ -107,6 +112,12 @@ class Components:
             LOGGER.info("assign: restored %d live stories", n)
         facts = FactResolver.restored(store.iter_entities()) if settings.understand else None
         return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
+
+    def check_copy(self, item: Prepared) -> Prepared:
+        """``item`` with its article marked by the dedup index (the engine's ``mark``: asked once per
+        new article, in input order, before the costly stages)."""
+        article = self.dedup.mark(item.article, item.signature)
+        return dataclasses.replace(item, article=article, copy_checked=True)
 
 
 def article_from(raw: RawDoc, settings: Settings) -> Article:
@@ -159,7 +170,8 @@ def prepare_heavy(
     articles: list[Article], settings: Settings, *, new: list[bool] | None = None
 ) -> list[Heavy]:
     """The costly per-article stages: with ``understand`` on one batched NLP pass over the ``new``
-    articles, with ``stories`` on one batched embedding call; one pair per new article, in order.
+    articles that copy nothing (a copy's facts are its original's, so its findings are None), with
+    ``stories`` on one batched embedding call; one pair per new article, in order.
 
     The embedding runs over the whole chunk whenever one article of it is new: a vector depends on
     the rest of its batch in the last bits (BLAS blocking), so embedding only the new articles would
@@ -170,7 +182,11 @@ def prepare_heavy(
         return []
     found: list[Findings | None] = [None] * len(keep)
     if settings.understand:
-        found = list(find_facts_many([articles[i] for i in keep]))
+        originals = [k for k, i in enumerate(keep) if articles[i].duplicate_of is None]
+        for k, findings in zip(
+            originals, find_facts_many([articles[keep[k]] for k in originals]), strict=True
+        ):
+            found[k] = findings
     inputs: list[AssignInput | None] = [None] * len(keep)
     if settings.stories:
         every = prepare_assign_inputs(articles, embedder_for(settings.embedder))
@@ -205,14 +221,19 @@ def run(
     stats = RunStats()
     batch = BatchWriter(store, stats, on_stored=on_stored)
     seen: set[str] = set()
-    for result in engine.prepared(items, settings, stages=STAGES, known=store.existing_article_ids):
+    prepared = engine.prepared(
+        items, settings, stages=STAGES, known=store.existing_article_ids, mark=components.check_copy
+    )
+    for result in prepared:
         stats.read += 1
         if isinstance(result, Rejection):
             batch.rejections.append(result)
         elif result.known or result.article.id in seen or store.existing_article_ids([result.article.id]):
             stats.unchanged += 1
         else:
-            article = components.dedup.mark(result.article, result.signature)
+            article = result.article
+            if not result.copy_checked:
+                article = components.dedup.mark(article, result.signature)
             seen.add(article.id)
             if article.duplicate_of is None and components.facts is not None and result.findings is not None:
                 batch.add_facts(_resolve_facts(components.facts, article, result.findings))

@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 Known = Callable[[Sequence[str]], set[str]]
 """Which of these article ids the store already holds (``StoryWriter.existing_article_ids``)."""
 
+Mark = Callable[["Prepared"], "Prepared"]
+"""Decides, in input order and before the costly stages, whether a new article copies an earlier
+one: the item with its article's ``duplicate_of`` set and ``copy_checked`` true (``pipeline``
+hands in the run's ``Deduplicator``), so a copy skips the NLP pass."""
+
 
 class Light(Protocol):
     """The cheap per-article stages of a chunk (``pipeline.prepare_light``)."""

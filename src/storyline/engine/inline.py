@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from storyline.engine.base import Known, Stages, WorkerDied, run_stage
+from storyline.engine.base import Known, Mark, Stages, WorkerDied, run_stage
 from storyline.engine.ordered import CHUNK, run_ordered
 from storyline.model import RawDoc, Rejection
 from storyline.settings import Settings
@@ -81,12 +81,19 @@ class _Here:
 
 
 def prepared(
-    items: Iterable[RawDoc | Rejection], settings: Settings, *, stages: Stages, known: Known | None = None
+    items: Iterable[RawDoc | Rejection],
+    settings: Settings,
+    *,
+    stages: Stages,
+    known: Known | None = None,
+    mark: Mark | None = None,
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` in input order (see ``engine.prepared``)."""
     workers = settings.workers or min(2, os.cpu_count() or 1)
     if workers <= 1:
-        yield from run_ordered(items, _Here(settings), settings, stages=stages, known=known, max_chunks=1)
+        yield from run_ordered(
+            items, _Here(settings), settings, stages=stages, known=known, mark=mark, max_chunks=1
+        )
         return
     pool = ProcessPoolExecutor(
         workers,
@@ -96,7 +103,9 @@ def prepared(
     )
     window = max(2 * workers, settings.batch_size * WINDOW_BATCHES // CHUNK)
     try:
-        yield from run_ordered(items, _Pool(pool), settings, stages=stages, known=known, max_chunks=window)
+        yield from run_ordered(
+            items, _Pool(pool), settings, stages=stages, known=known, mark=mark, max_chunks=window
+        )
     except BrokenProcessPool as e:
         raise WorkerDied(
             "a worker process died while preparing articles (killed by a signal: the out-of-memory "

@@ -3,7 +3,9 @@
 Each chunk goes through two jobs. The cheap one (``prepare_light``: extract, language, signature)
 gives the article ids; the driver then asks the store which of them it holds (``known``), in this
 process and in input order, and sends only a chunk with new articles to the costly job
-(``prepare_heavy``: NLP pass, embedding). A chunk is gated only once every chunk before it is, so an
+(``prepare_heavy``: NLP pass, embedding). Given ``mark``, the gate also decides, in input order, which
+new articles copy an earlier one: those are embedded but skip the NLP pass, since a copy's facts are
+its original's. A chunk is gated only once every chunk before it is, so an
 id seen earlier in the run is known to every later chunk, and the ordered step downstream decides
 exactly as if every article had been prepared in full: a known article is one it would count as
 unchanged anyway (the store only grows, and only through this run's own earlier articles).
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol
 
-from storyline.engine.base import Known, Stages
+from storyline.engine.base import Known, Mark, Stages
 from storyline.model import RawDoc, Rejection
 from storyline.settings import Settings
 
@@ -92,6 +94,7 @@ class _Gate:
     settings: Settings
     stages: Stages
     known: Known | None
+    mark: Mark | None = None
     looked: set[str] = field(default_factory=set)
     skipped: int = 0
 
@@ -107,6 +110,12 @@ class _Gate:
             self.looked.add(article_id)
         slot.new = new
         self.skipped += len(new) - sum(new)
+        if self.mark is not None:
+            flags = iter(new)
+            slot.results = [
+                r if isinstance(r, Rejection) or not next(flags) else self.mark(r) for r in slot.results
+            ]
+            articles = [r.article for r in slot.results if not isinstance(r, Rejection)]
         if any(new) and (self.settings.understand or self.settings.stories):
             slot.heavy = executor.submit("heavy", self.stages, articles, new)
 
@@ -119,11 +128,12 @@ def run_ordered(
     stages: Stages,
     known: Known | None,
     max_chunks: int,
+    mark: Mark | None = None,
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` through ``executor``, in input order (see the module)."""
     iterator = iter(items)
     queue: deque[_Slot] = deque()
-    gate = _Gate(settings, stages, known)
+    gate = _Gate(settings, stages, known, mark)
     while True:
         while len(queue) < max(1, max_chunks) and (chunk := list(islice(iterator, CHUNK))):
             queue.append(_Slot(executor.submit("light", stages, chunk)))

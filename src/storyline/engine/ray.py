@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import ray
 from ray.exceptions import RayActorError
 
-from storyline.engine.base import Known, Stages, WorkerDied, run_stage
+from storyline.engine.base import Known, Mark, Stages, WorkerDied, run_stage
 from storyline.engine.inline import WINDOW_BATCHES
 from storyline.engine.ordered import CHUNK, run_ordered
 from storyline.model import RawDoc, Rejection
@@ -194,9 +194,14 @@ def close_pools() -> None:
 
 
 def prepared(
-    items: Iterable[RawDoc | Rejection], settings: Settings, *, stages: Stages, known: Known | None = None
+    items: Iterable[RawDoc | Rejection],
+    settings: Settings,
+    *,
+    stages: Stages,
+    known: Known | None = None,
+    mark: Mark | None = None,
 ) -> Iterator[Prepared | Rejection]:
     """Every per-article stage over ``items`` on the prepare actors, in input order."""
     pool = pool_for(settings)
     window = max(2 * len(pool.actors), settings.batch_size * WINDOW_BATCHES // CHUNK)
-    yield from run_ordered(items, pool, settings, stages=stages, known=known, max_chunks=window)
+    yield from run_ordered(items, pool, settings, stages=stages, known=known, mark=mark, max_chunks=window)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from storyline.stories.similarity import NAME_PREFIX, TextSignals, fold, name_key, text_signals
+from storyline.stories.similarity import NAME_PREFIX, TextSignals, fold, fold_word, name_key, text_signals
 
 __all__ = [
     "DATE",
@@ -119,13 +119,17 @@ class ArticleKeys:
 
 
 def _lowercase_words(text: str) -> set[str]:
-    return {fold(t)[:NAME_PREFIX] for t in _TOKEN.findall(text) if t[:1].islower()}
+    return {fold_word(t)[:NAME_PREFIX] for t in _TOKEN.findall(text) if t[:1].islower()}
 
 
 def _shingles(text: str) -> list[int]:
-    words = [fold(t) for t in _TOKEN.findall(text)]
+    words = [fold_word(t) for t in _TOKEN.findall(text)]
     grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
     return sorted(hash_keys(SHINGLE, grams))[:SHINGLES]
+
+
+def _weekdays(text: str) -> set[str]:
+    return {_WEEKDAY_OF[w] for w in map(fold_word, _TOKEN.findall(text)) if w in _WEEKDAY_OF}
 
 
 def _names(signals: TextSignals, lowercase: set[str]) -> set[str]:
@@ -157,6 +161,6 @@ def article_keys(
         *hash_keys(HEAD, _names(head, lowercase)),
         *hash_keys(HEAD_NUMBER, head.numbers),
         *_shingles(full),
-        *hash_keys(WEEKDAY, {_WEEKDAY_OF[w] for w in map(fold, _TOKEN.findall(full)) if w in _WEEKDAY_OF}),
+        *hash_keys(WEEKDAY, _weekdays(full)),
     ]
     return ArticleKeys(keys=np.unique(np.asarray(found, dtype=np.int64)))

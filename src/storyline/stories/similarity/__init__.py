@@ -21,7 +21,14 @@ from storyline.stories.similarity._regressor import (
     TreeEnsemble,
     load_model,
 )
-from storyline.stories.similarity._signals import NAME_PREFIX, TextSignals, fold, name_key, text_signals
+from storyline.stories.similarity._signals import (
+    NAME_PREFIX,
+    TextSignals,
+    fold,
+    fold_word,
+    name_key,
+    text_signals,
+)
 from storyline.stories.similarity._similarity import (
     DIMENSIONS,
     MODEL_PATH,
@@ -51,6 +58,7 @@ __all__ = [
     "TreeEnsemble",
     "default_scorer",
     "fold",
+    "fold_word",
     "load_model",
     "name_key",
     "pair_features",
