@@ -107,6 +107,28 @@ def test_a_watchlist_added_later_is_not_alerted_of_older_articles(tmp_path: Path
     assert json.loads(invoke(db, "watch", "list", "--json")) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give at least one --entity, --keyword"),
+        (("--keyword", "!!!"), "would match nothing"),
+        (("--keyword", "x", "--webhook", "ftp://example.com/h"), "expected an http(s) URL"),
+    ],
+)
+def test_watch_add_refuses_what_the_web_form_refuses(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """The CLI and the web forms share ``alerts.WatchlistInput``'s rules (usage errors here)."""
+    db = tmp_path / "rules.db"
+    result = CliRunner().invoke(cli, ["-q", "--db", str(db), "watch", "add", "w", *args])
+    assert result.exit_code == 2 and message in result.output
+    store = SqliteStore(db)
+    try:
+        assert store.list_watchlists() == []
+    finally:
+        store.close()
+
+
 def _alert(w: Watchlist, article: str, title: str) -> Alert:
     return Alert(
         alert_id(w.id, article),

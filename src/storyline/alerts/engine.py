@@ -39,7 +39,7 @@ Row = npt.NDArray[np.float32]
 CURSOR = "alerts"
 CHUNK = 500
 
-_MATCHERS: dict[int, tuple[tuple[tuple[str, str, float], ...], Matcher]] = {}
+_MATCHERS: dict[int, tuple[tuple[object, ...], Matcher]] = {}
 
 
 def example_row(embedder: Embedder, text: str) -> bytes:
@@ -48,8 +48,9 @@ def example_row(embedder: Embedder, text: str) -> bytes:
 
 
 def _matcher(store: WatchStore, watchlists: Sequence[Watchlist]) -> Matcher:
-    """The compiled watchlists, rebuilt only when they changed."""
-    key = tuple((w.id, w.created_at.isoformat(), w.threshold) for w in watchlists)
+    """The compiled watchlists, rebuilt only when what they match changed (an edit keeps the id and
+    the creation time: the terms, the example row and the threshold are the key)."""
+    key = tuple((w.id, w.entities, w.keywords, w.example_vector, w.threshold) for w in watchlists)
     cached = _MATCHERS.get(id(store))
     if cached is None or cached[0] != key:
         cached = (key, Matcher(watchlists))

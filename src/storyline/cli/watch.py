@@ -9,7 +9,7 @@ import click
 
 from storyline.alerts import refresh as refresh_alerts
 from storyline.alerts import secrets, start_cursor
-from storyline.alerts.engine import example_row
+from storyline.alerts.define import InvalidWatchlist, WatchlistInput
 from storyline.alerts.webhook import alert_payload, deliver_pending
 from storyline.cli._common import (
     OUT,
@@ -22,7 +22,7 @@ from storyline.cli._common import (
     parse_when,
 )
 from storyline.errors import InputError
-from storyline.model import Watchlist, watchlist_id
+from storyline.model import watchlist_id
 from storyline.outbound import redact_url
 from storyline.shapes import watchlist_json
 
@@ -86,22 +86,26 @@ def add(
         if article is None:
             raise InputError(f"no article {like_article!r}; see: storyline articles")
         text = f"{article.title}\n{article.text}".strip()
-    if not (entities or keywords or text.strip()):
-        raise click.UsageError("give at least one --entity, --keyword, --example, --example-file or --like")
-    if webhook is not None and not webhook.startswith(("http://", "https://")):
-        raise click.BadParameter(f"expected an http(s) URL, got {webhook!r}", param_hint="--webhook")
+    given = WatchlistInput(name, entities, keywords, text, threshold, webhook)
+    try:
+        given = given.checked()
+    except InvalidWatchlist as e:
+        if e.field == "query":
+            raise click.UsageError(
+                "give at least one --entity, --keyword, --example, --example-file or --like"
+            ) from e
+        raise click.BadParameter(str(e), param_hint=_FLAGS.get(e.field, e.field)) from e
     secret_ref = _secret_reference(obj, name, webhook, secret_file, secret_env, secret_prompt, secret)
-    vector = None
-    if text.strip():
-        vector = example_row(obj.embedder, text)
-    kinds = (tuple(entities), tuple(keywords))
-    watchlist = Watchlist(watchlist_id(name), name, *kinds, text, threshold, webhook, secret_ref, vector)
+    watchlist = given.watchlist(obj.embedder, webhook_secret=secret_ref)
     start_cursor(store)
     store.add_watchlist(watchlist)
     if as_json:
         emit_json(watchlist_json(watchlist))
     else:
         click.echo(watchlist.id)
+
+
+_FLAGS = {"name": "NAME", "entities": "--entity", "keywords": "--keyword", "webhook": "--webhook"}
 
 
 def _secret_reference(

@@ -16,7 +16,7 @@ import io
 import json
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -101,8 +101,11 @@ class IngestService:
     def __repr__(self) -> str:
         return f"IngestService(store={self.store!r}, writable={self.writer is not None})"
 
-    def run(self, items: Iterable[RawDoc | Rejection]) -> RunStats:
-        """Store ``items``; returns the run's counts."""
+    def run(
+        self, items: Iterable[RawDoc | Rejection], *, seen: Callable[[Batch], object] | None = None
+    ) -> RunStats:
+        """Store ``items``; returns the run's counts. ``seen`` is shown each batch once it is
+        committed (the upload page lists the articles stored and the rejections)."""
         if self.writer is None:
             raise HTTPException(405, "this server's store is read-only: ingest with `storyline ingest`")
         committed = RunStats()
@@ -112,6 +115,8 @@ class IngestService:
             committed.duplicates += sum(1 for a in batch.articles if a.duplicate_of)
             committed.rejected += len(batch.rejections)
             self._alerts(batch)
+            if seen is not None:
+                seen(batch)
 
         path = getattr(self.writer, "path", None)
         url = getattr(self.writer, "url", None)  # PostgresStore: its advisory writer lock

@@ -77,7 +77,7 @@ INGEST_ARTICLE_SCHEMA: dict[str, Any] = {
 }
 
 
-async def _read_capped(request: Request, cap: int) -> bytes:
+async def read_capped(request: Request, cap: int) -> bytes:
     """The request body, or 413 past ``cap`` bytes (checked before and while reading)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > cap:
@@ -92,8 +92,10 @@ async def _read_capped(request: Request, cap: int) -> bytes:
     return b"".join(chunks)
 
 
-async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, str]]:
-    """``(data, origin, name)`` of a multipart form's uploaded files, then of its ``text`` field."""
+async def form_fields(request: Request, body: bytes) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+    """A multipart form read from ``body`` (already read, capped): its uploaded files as
+    ``(file name, bytes)`` in their order (an empty, unnamed part, what a browser sends for a file
+    input left empty, is skipped), and its text fields (the last value of each name)."""
     sent = False
 
     async def replay() -> Message:
@@ -109,17 +111,29 @@ async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, s
         raise
     except Exception as e:  # python-multipart raises several kinds for a malformed body
         raise param_error("body", f"malformed multipart form: {e}", None, "body") from e
-    parts: list[tuple[bytes, str, str]] = []
+    files: list[tuple[str, bytes]] = []
+    fields: dict[str, str] = {}
     try:
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                name = value.filename or key
-                parts.append((await value.read(), f"upload:{name}", name))
-            elif key == "text" and value.strip():
-                data = value.encode("utf-8", "replace")
-                parts.append((data, f"api:{content_hash(data)}", ""))
+                data = await value.read()
+                if data or value.filename:
+                    files.append((value.filename or key, data))
+            else:
+                fields[key] = value
     finally:
         await form.close()
+    return files, fields
+
+
+async def _form_parts(request: Request, body: bytes) -> list[tuple[bytes, str, str]]:
+    """``(data, origin, name)`` of a multipart form's uploaded files, then of its ``text`` field."""
+    files, fields = await form_fields(request, body)
+    parts = [(data, f"upload:{name}", name) for name, data in files]
+    text = fields.get("text", "")
+    if text.strip():
+        data = text.encode("utf-8", "replace")
+        parts.append((data, f"api:{content_hash(data)}", ""))
     if not parts:
         raise param_error("body", "the form has no file and no 'text' field", None, "body")
     return parts
@@ -142,7 +156,7 @@ async def ingest(ctx: Ctx, request: Request) -> JSONResponse:
     ctx.guard.check(request)
     if ctx.ingest.writer is None:
         raise HTTPException(405, "this server's store is read-only: ingest with `storyline ingest`")
-    body = await _read_capped(request, ctx.settings.max_item_bytes)
+    body = await read_capped(request, ctx.settings.max_item_bytes)
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     items: Iterable[RawDoc | Rejection]
     if kind == "application/json":

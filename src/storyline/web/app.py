@@ -30,6 +30,7 @@ from storyline.web import (
     pages_facts,
     pages_sources,
     pages_tools,
+    pages_upload,
     pages_watch,
 )
 from storyline.web.context import WebContext
@@ -86,6 +87,7 @@ def create_app(
     app.include_router(pages_digest.router)
     app.include_router(pages_watch.router)
     app.include_router(pages_sources.router)
+    app.include_router(pages_upload.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app, app.state.pages.error)

@@ -11,6 +11,7 @@ from storyline.embed import Embedder, embedder_for
 from storyline.settings import Settings
 from storyline.store import StoryReader, VersionedStore
 from storyline.web.actions import CompareService, IngestService
+from storyline.web.csrf import CsrfTokens
 from storyline.web.data import ActivityCache
 from storyline.web.digests import DigestService
 from storyline.web.responses import ListingCache
@@ -27,6 +28,8 @@ class WebContext:
     settings: Settings
     guard: WriteGuard
     activity: ActivityCache = field(default_factory=ActivityCache)
+    csrf: CsrfTokens = field(default_factory=CsrfTokens)
+    """The key of the write forms' CSRF fields (a new one at each start)."""
     compare: CompareService = field(init=False)
     ingest: IngestService = field(init=False)
     digests: DigestService = field(init=False)

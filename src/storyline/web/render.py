@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from storyline.model import timex_label
+from storyline.outbound import redact_url
 from storyline.web.security import safe_url
 
 LOGGER = logging.getLogger(__name__)
@@ -67,7 +68,13 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        highlight=highlight, when=when, day=day, timex=timex_label, path_id=path_id, safe_url=safe_url
+        highlight=highlight,
+        when=when,
+        day=day,
+        timex=timex_label,
+        path_id=path_id,
+        safe_url=safe_url,
+        redact=redact_url,
     )
     env.globals.update(with_query=with_query)
     return env

@@ -172,6 +172,17 @@ class WriteGuard:
         elif not self.is_local(request):
             raise HTTPException(403, _NOT_LOCAL.format(what="writes"))
 
+    def check_before_body(self, request: Request) -> None:
+        """What ``check`` can refuse before a form's body is read (a form carries the token in its
+        body): a cross-site post, writes closed to this request, an address past its failed tokens."""
+        if self.token is None:
+            self.check(request)
+            return
+        _refuse_cross_site(request)
+        wait = self.failures.retry_after(client_address(request))
+        if wait:
+            raise too_many(wait, "failed tokens")
+
     def check_compare(self, request: Request) -> None:
         """Raise 401/403/429 unless ``request`` may run a comparison now: a request that is not local
         needs the token; every address gets ``compare_burst`` calls per window."""
