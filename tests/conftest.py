@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from tests import pg
 from tests.pg import PgServer
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("STORYLINE_SHARED") or ROOT.parent / "shared")
+"""``../shared`` beside the repo; ``STORYLINE_SHARED`` names it for a checkout elsewhere (a worktree)."""
 EXAMPLES = ROOT / "examples"
 AFP_SEED = EXAMPLES / "000_0456c59c1de563e2.txt"
 DPA_SEED = EXAMPLES / "004_4bb9b37ee3aee4b5.txt"

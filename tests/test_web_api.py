@@ -359,7 +359,10 @@ def test_openapi_document(client: TestClient) -> None:
 
 
 def test_no_cdn_docs_pages(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 404
+    """The API docs page is ours, from local files (tests/test_web_plain.py); FastAPI's CDN pages are off."""
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn." not in docs.text and "https://" not in docs.text
+    assert client.get("/redoc").status_code == 404
 
 
 # -- compare ----------------------------------------------------------------------------------------

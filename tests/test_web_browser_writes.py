@@ -130,7 +130,7 @@ def test_add_edit_and_delete_a_watchlist_with_the_token(
     p.wait_for_url("**/watchlists#w*")
     item = p.locator(".watchlist", has=p.locator("h2", has_text=HOSTILE))  # the name as text
     assert item.count() == 1 and p.locator("img").count() == 0
-    assert [item.locator(".lang").nth(i).text_content() for i in range(2)] == ["Taliban", "Kabul"]
+    assert [item.locator(".chip").nth(i).text_content() for i in range(2)] == ["Taliban", "Kabul"]
     [stored] = store.list_watchlists()
     assert stored.name == HOSTILE
 
@@ -144,8 +144,7 @@ def test_add_edit_and_delete_a_watchlist_with_the_token(
     form.locator('button[type="submit"]').click()
     p.wait_for_url("**/watchlists#w*")
     item = p.locator(".watchlist", has=p.locator("h2", has_text=HOSTILE))
-    assert item.locator(".lang").text_content() == "Afghanistan"
-    assert item.locator(".tag", has_text="Jens Stoltenberg").count() == 1
+    assert item.locator(".chip").all_text_contents() == ["Jens Stoltenberg", "Afghanistan"]
     edited = store.get_watchlist(stored.id)
     assert (
         edited is not None and edited.keywords == ("Afghanistan",) and edited.created_at == stored.created_at

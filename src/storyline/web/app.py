@@ -2,7 +2,8 @@
 
 ``create_app(store, settings)`` builds it over any ``StoryReader`` (``storyline serve`` passes a
 ``SqliteStore``; tests pass whatever they built). Nothing here reaches a network: CSS and JS are
-served from ``static/``, charts are inline SVG.
+served from ``static/``, charts are inline SVG, and the API docs page (``/docs``) runs Swagger UI from
+the files ``fastapi-offline`` ships, mounted at ``/docs/assets`` (``pages_help.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from storyline.web import (
     pages,
     pages_digest,
     pages_facts,
+    pages_help,
     pages_sources,
     pages_tools,
     pages_upload,
@@ -71,7 +73,7 @@ def create_app(
         version=__version__,
         description="Stories, storylines and articles from the Storyline store.",
         openapi_url=OPENAPI_URL,
-        docs_url=None,  # the Swagger and ReDoc pages load assets from a CDN: not offline, not in our CSP
+        docs_url=None,  # FastAPI's docs pages load assets from a CDN and run inline script: /docs is ours
         redoc_url=None,
     )
     app.state.web = WebContext(store, settings, WriteGuard(token=token, loopback=loopback, limits=limits))
@@ -88,8 +90,13 @@ def create_app(
     app.include_router(pages_watch.router)
     app.include_router(pages_sources.router)
     app.include_router(pages_upload.router)
+    app.include_router(pages_help.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if pages_help.DOCS_ASSETS is not None:
+        app.mount(
+            pages_help.DOCS_ASSETS_PATH, StaticFiles(directory=pages_help.DOCS_ASSETS), name="docs-assets"
+        )
     install_error_handlers(app, app.state.pages.error)
     max_bytes = settings.max_item_bytes + FORM_OVERHEAD_BYTES
     compare_cap = dict.fromkeys(COMPARE_PATHS, min(COMPARE_MAX_BYTES, max_bytes))

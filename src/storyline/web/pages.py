@@ -94,7 +94,13 @@ def stories_page(
     items = []
     for listed in rows:
         counts = ctx.activity.daily(ctx.store, listed.story)
-        label = f"{sum(counts)} dated articles in the story's last {len(counts)} days"
+        n, days = sum(counts), len(counts)
+        articles = f"{n} dated article{'' if n == 1 else 's'}"
+        label = (
+            f"{articles} in the story's last {days} day{'' if days == 1 else 's'}"
+            if days
+            else "no dated article"
+        )
         items.append((listed, charts.sparkline(counts, label=label)))
     latest = []
     if not rows and page == 1 and not any(form.values()) and sort == "size":

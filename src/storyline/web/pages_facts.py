@@ -15,6 +15,7 @@ from storyline.web.context import WebContext, get_context
 from storyline.web.entities import entity_profile, mentions_chart
 from storyline.web.pages import Render
 from storyline.web.params import PAGE_SIZE, Page, blank_to_none
+from storyline.web.plain import ENTITY_TYPE_CHOICES
 
 LOGGER = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def entities_page(
         request,
         "entities.html",
         title="Entities",
+        entity_types=ENTITY_TYPE_CHOICES,
         entities=rows[:PAGE_SIZE],
         form={"type": kind, "name": wanted},
         page=page,

@@ -1,14 +1,16 @@
 """Jinja2 templates with autoescape on everywhere, and the filters the pages use.
 
-No filter marks untrusted text safe: ``highlight`` escapes a search snippet first and only then turns
-its ``[`` ``]`` match marks into ``<mark>``; charts escape their labels themselves (``charts.py``).
+Values reach the reader in words, never as the store's codes (``plain.py``: ``timex``, ``figure``,
+``entity_type``, ``quote_kind``...). No filter marks untrusted text safe: ``highlight`` escapes a search
+snippet first and only then turns its ``[`` ``]`` match marks into ``<mark>``; charts escape their
+labels themselves (``charts.py``).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -17,8 +19,8 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from storyline.model import timex_label
 from storyline.outbound import redact_url
+from storyline.web import plain
 from storyline.web.security import safe_url
 
 LOGGER = logging.getLogger(__name__)
@@ -39,6 +41,24 @@ def when(moment: datetime | None, precision: str | None = "time") -> str:
     if precision == "day" or (moment.hour, moment.minute, moment.second) == (0, 0, 0):
         return f"{moment.day} {moment:%b %Y}"
     return f"{moment.day} {moment:%b %Y %H:%M} UTC"
+
+
+def when_iso(value: str | None, precision: str | None = "time") -> str:
+    """``when`` of an ISO 8601 string from a JSON shape (``2021-02-17T10:30:00+00:00`` -> ``17 Feb 2021
+    10:30 UTC``); empty for None, the string as it is when it does not parse.
+
+    >>> when_iso("2021-02-17T10:30:00+00:00"), when_iso("2021-02-17", "day"), when_iso(None)
+    ('17 Feb 2021 10:30 UTC', '17 Feb 2021', '')
+    """
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return when(moment, precision)
 
 
 def day(moment: datetime | None) -> str:
@@ -68,14 +88,12 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        highlight=highlight,
-        when=when,
-        day=day,
-        timex=timex_label,
-        path_id=path_id,
-        safe_url=safe_url,
-        redact=redact_url,
-    )
+        highlight=highlight, when=when, when_iso=when_iso, day=day, path_id=path_id, safe_url=safe_url,
+        timex=plain.timex_words, figure=plain.figure_words, entity_type=plain.entity_type_words,
+        quote_kind=plain.quote_kind_words, new_reasons=plain.new_reason_words,
+        alert_reason=plain.alert_reason_words, interval=plain.interval_words,
+        month_day=plain.month_day_words, redact=redact_url,
+    )  # fmt: skip
     env.globals.update(with_query=with_query)
     return env
 
