@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from storyline.ingest import iter_inputs
 from storyline.model import RawDoc, Rejection
-from storyline.pipeline import Components, run
+from storyline.pipeline import Components, prepare_light, run
 from storyline.settings import Settings
 from storyline.store.memory import MemoryStore
 
@@ -132,3 +132,54 @@ def test_copies_are_decided_before_the_nlp_pass_and_skip_it(monkeypatch) -> None
     assert [c.duplicate_of for c in copies] == [original.id, original.id]
     stories = store.story_ids_of([original.id, *(c.id for c in copies)])
     assert len(stories) == 3 and len(set(stories.values())) == 1
+
+
+def test_each_article_is_embedded_once_for_stories_digest_rows_and_meaning_alerts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The vectors the workers make serve the assigner, the digest's sentence rows and the
+    watchlists' meaning match: with a meaning watchlist on, an ingest embeds exactly the texts of
+    ``embed_articles`` (copies included, since they join their original's story) and nothing more."""
+    from storyline.alerts import WatchlistInput, on_batch
+    from storyline.embed import embed_articles, embedder_for
+    from storyline.embed.use import UseEmbedder
+
+    text = AFP_SEED.read_text(encoding="utf-8")
+    items: list[RawDoc | Rejection] = [
+        _raw(AFP_SEED),
+        RawDoc(origin="near.txt", kind="text", body=text.replace("Wednesday", "Wednesday morning").encode()),
+        _raw(DPA_SEED),
+    ]
+    store = MemoryStore()
+    embedder = embedder_for(SETTINGS.embedder)
+    store.add_watchlist(
+        WatchlistInput(
+            "nato spending", example="NATO allies discuss defence spending and Afghanistan"
+        ).watchlist(embedder)
+    )
+
+    class Recorder:
+        name = embedder.name
+
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            self.texts.extend(texts)
+            return embedder.embed(texts)
+
+    expected = Recorder()
+    prepared = [p for p in prepare_light(items, SETTINGS) if not isinstance(p, Rejection)]
+    embed_articles(expected, [(p.article.title, p.article.text) for p in prepared])  # type: ignore[arg-type]
+    embedded: list[str] = []
+    real = UseEmbedder.embed
+
+    def counting(self, texts):  # type: ignore[no-untyped-def]
+        embedded.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(UseEmbedder, "embed", counting)
+    stats = run(
+        items, Components.for_store(SETTINGS, store), store, on_stored=lambda batch: on_batch(store, batch)
+    )
+    assert (stats.stored, stats.duplicates) == (3, 1)
+    assert sorted(embedded) == sorted(expected.texts)
+    assert store.list_alerts(limit=10), "the meaning watchlist matched from the stored vectors"
