@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench_assign import bench_assign
 from benchmarks.bench_digest import bench_digest
+from benchmarks.bench_embed import bench_embed
 from benchmarks.bench_ingest import bench_ingest
 from benchmarks.bench_pipeline import bench_pipeline
 from benchmarks.bench_scaleout import bench_scaleout
@@ -80,6 +81,7 @@ def main(argv: list[str]) -> int:
         "pipeline": (lambda: bench_pipeline(n=300, n_large=3000, probe=100, repeats=1))
         if quick
         else bench_pipeline,
+        "embed": (lambda: bench_embed(n=100, repeats=1, n_alone=50)) if quick else bench_embed,
         "scaleout": lambda: bench_scaleout(n=120 if quick else 300, workers=workers, store_url=store_url),
     }
     results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

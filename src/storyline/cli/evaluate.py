@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from storyline.cli._common import ERR, OUT, Context, emit_json, handle_errors, make_table
 
 TASKS = ("similarity", "stories", "quotes", "timex", "ner", "entities", "novelty")
-EMBEDDED = frozenset({"stories", "novelty"})
+EMBEDDED = frozenset({"similarity", "stories", "novelty"})
 """The tasks whose evaluator is handed the embedder (``settings.embedder``)."""
 
 

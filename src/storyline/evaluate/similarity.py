@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storyline.embed import Embedder
 from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import pearson, spearman
 from storyline.stories.similarity import PairInput, PairScorer, default_scorer
@@ -89,16 +90,18 @@ def evaluate_similarity(
     split: str = "all",
     progress: Callable[[int, int], None] | None = None,
     scorer: PairScorer | None = None,
+    embedder: Embedder | None = None,
 ) -> dict[str, Any]:
     """Score every pair of ``path`` in ``split`` and compare with the gold ``overall``.
 
     Returns ``n``, ``pearson``, ``spearman``, ``by_lang_pair`` (Pearson per ``"l1-l2"``), and
     ``n_by_lang_pair``, ``official_subset_pearson`` (rows marked ``in_official_labels``),
     ``split``, ``model``, ``seconds_per_pair`` (embedding included). ``progress(done, total)`` is
-    called after each batch.
+    called after each batch. ``embedder`` (``settings.embedder`` from the CLI) embeds the texts; it
+    must be in the space the model was fitted in (None: the model's own).
     """
     pairs = list(read_pairs(path, split=split))
-    scorer = scorer or default_scorer()
+    scorer = scorer or default_scorer(embedder)
     started = time.perf_counter()
     predicted: list[float] = []
     for lo in range(0, len(pairs), BATCH_PAIRS):

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from storyline.embed import ArticleVectors, Embedder, embedder_for
+from storyline.embed import ArticleVectors, Embedder, embedder_for, space_of
 from storyline.errors import ConfigError
 from storyline.stories.similarity._features import FEATURE_NAMES, PairInput, pair_features, prepare_inputs
 from storyline.stories.similarity._regressor import SimilarityModel, load_model
@@ -102,7 +102,7 @@ class PairScorer:
         self.model_path = model_path
         self.n_sentence_pairs = n_sentence_pairs
         self.model: SimilarityModel = load_model(model_path, features=FEATURE_NAMES)
-        if embedder is not None and embedder.name != self.model.embedder:
+        if embedder is not None and space_of(embedder) != self.model.embedder:
             raise ConfigError(
                 f"similarity model {self.model.version} was fitted on {self.model.embedder} vectors, "
                 f"not {embedder.name}; pass a {self.model.embedder} embedder or refit the model"
@@ -122,9 +122,8 @@ class PairScorer:
 
     def prepare(self, inputs: Sequence[PairInput]) -> list[PairInput]:
         """Inputs with vectors and signals filled in (only what is missing is computed)."""
-        if all(
-            x.signals is not None and x.vectors and x.vectors.embedder == self.model.embedder for x in inputs
-        ):
+        name = self._embedder.name if self._embedder is not None else self.model.embedder
+        if all(x.signals is not None and x.vectors and x.vectors.embedder == name for x in inputs):
             return list(inputs)
         return prepare_inputs(inputs, self.embedder)
 
