@@ -72,3 +72,65 @@ def test_german_french_spanish_long_texts_keep_their_language() -> None:
     }
     for lang, text in texts.items():
         assert detect_language(text.upper())[0] == lang
+
+
+def test_all_caps_english_article() -> None:
+    """A wire bulletin typed in capitals, headline and body (no shared data needed)."""
+    text = (
+        "STORM KNOCKS OUT POWER ACROSS NORTHERN CALIFORNIA AS RIVERS RISE\n"
+        "A POWERFUL STORM BROUGHT HEAVY RAIN AND HIGH WINDS TO NORTHERN CALIFORNIA ON SUNDAY, LEAVING "
+        "MORE THAN 200,000 HOMES WITHOUT POWER AND FORCING HUNDREDS OF PEOPLE TO LEAVE THEIR HOUSES "
+        "NEAR RISING RIVERS, OFFICIALS SAID. THE NATIONAL WEATHER SERVICE WARNED THAT MORE RAIN WAS "
+        "EXPECTED THROUGH TUESDAY AND URGED DRIVERS TO STAY OFF THE ROADS UNLESS THEY HAD TO TRAVEL."
+    )
+    found, confidence = detect_language(text)
+    assert (found, confidence > 0.5) == ("en", True)
+    assert detect_language(text.lower()) == detect_language(text)  # case says nothing
+
+
+SHORT_HEADLINES = {
+    "en": "Storm leaves thousands without power",
+    "de": "Sturm legt Stromversorgung lahm",
+    "fr": "La tempête prive des milliers de foyers d'électricité",
+    "es": "La tormenta deja sin luz a miles de hogares",
+    "it": "La tempesta lascia migliaia di case senza luce",
+    "nl": "Storm laat duizenden huizen zonder stroom",
+    "pl": "Burza pozbawiła prądu tysiące domów",
+    "ru": "Шторм оставил без света тысячи домов",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SHORT_HEADLINES))
+def test_short_headlines_keep_their_language(lang: str) -> None:
+    assert detect_language(SHORT_HEADLINES[lang])[0] == lang
+
+
+@pytest.mark.parametrize("name", ["Merkel", "Brexit", "Angela Merkel", "João Silva"])
+def test_a_bare_name_gets_no_language_or_a_low_confidence(name: str) -> None:
+    """A name alone says little about the language: no answer, or one flagged as unsure."""
+    found, confidence = detect_language(name)
+    assert found is None or confidence < 0.6
+
+
+MIXED = (
+    (
+        "en",
+        'The minister said on Tuesday that the talks had failed. "Nous ne céderons pas", he added in '
+        "French, before he left Brussels for the summit in Berlin with the other leaders of the union.",
+    ),
+    (
+        "de",
+        'Der Minister sagte am Dienstag, die Gespräche seien gescheitert. "We will never give up", fügte '
+        "er auf Englisch hinzu, bevor er Brüssel verließ und zum Gipfel nach Berlin flog.",
+    ),
+    (
+        "es",
+        "El presidente de Microsoft, Brad Smith, visitó Madrid el lunes para presentar el nuevo centro de "
+        "datos de la empresa en España, que según la compañía creará cientos de empleos en la región.",
+    ),
+)
+
+
+@pytest.mark.parametrize(("lang", "text"), MIXED)
+def test_a_foreign_quote_or_names_do_not_change_the_language(lang: str, text: str) -> None:
+    assert detect_language(text)[0] == lang
