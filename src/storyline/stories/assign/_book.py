@@ -12,11 +12,14 @@ from __future__ import annotations
 import hashlib
 import heapq
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.stories.assign._batch import Profile
 from storyline.stories.assign._index import KeyStats, VectorIndex
 from storyline.stories.assign._keys import (
     DATE,
@@ -61,11 +64,43 @@ PROFILE_CAPS = {
 }
 #: Member article ids a story remembers (near-copies of them join it).
 RECENT_IDS = 64
+#: Stories whose ``Profile`` (unit vectors, member rows) is kept between calls, most recently used.
+PROFILE_CACHE = 4096
+
+
+class Probe(Protocol):
+    """What finding candidates reads of a side: its centroid and keys (a ``Side`` or a ``Profile``)."""
+
+    @property
+    def centroid(self) -> Floats: ...
+
+    @property
+    def keys(self) -> Keys: ...
 
 
 def story_id_for(article_id: str) -> str:
     """The id of the story an article founds: ``s`` + 15 hex digits of sha256(article id)."""
     return "s" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+
+
+def _source(story: StoryState) -> tuple[object, ...]:
+    return (
+        story.keys,
+        story.counts,
+        story.centroid,
+        story.title,
+        story.members,
+        story.cohesion,
+        story.n,
+        story.n_cohesion,
+        story.first_us,
+        story.last_us,
+    )
+
+
+def _same(held: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    """The arrays are the same objects and the numbers equal (a change replaces an array, never edits it)."""
+    return all(a is b for a, b in zip(held[:6], now[:6], strict=True)) and held[6:] == now[6:]
 
 
 def _later(a: int, b: int) -> int:
@@ -95,6 +130,8 @@ class StoryBook:
         self._posted: dict[int, tuple[int, ...]] = {}
         self._idle: list[tuple[int, str]] = []  # (last_us, id); stale entries are skipped
         self._old: list[tuple[int, str]] = []
+        # story id -> (the state's arrays and numbers the profile was built from, the profile)
+        self._profiles: OrderedDict[str, tuple[tuple[object, ...], Profile]] = OrderedDict()
 
     def use_dim(self, dim: int) -> None:
         """Fix the vector dimension on the first vector seen."""
@@ -119,6 +156,47 @@ class StoryBook:
             cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
             if story.n_cohesion
             else None,
+        )
+
+    def profile(self, story: StoryState) -> Profile:
+        """The story's side without its IDF, kept until the story changes (every change replaces
+        the state's arrays or moves its numbers, so a profile is reused only while they are the same)."""
+        source = _source(story)
+        held = self._profiles.get(story.id)
+        if held is not None and _same(held[0], source):
+            self._profiles.move_to_end(story.id)
+            return held[1]
+        profile = Profile(
+            keys=story.keys,
+            counts=story.counts,
+            n=story.n,
+            centroid=story.unit_centroid(),
+            title=story.unit_title(),
+            members=story.member_rows(),
+            first_us=story.first_us,
+            last_us=story.last_us,
+            cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
+            if story.n_cohesion
+            else None,
+        )
+        self._profiles[story.id] = (source, profile)
+        self._profiles.move_to_end(story.id)
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return profile
+
+    @staticmethod
+    def article_profile(keys: Keys, document: Floats, title: Floats, at_us: int) -> Profile:
+        """An article as a side of one member (``article_side`` without the IDF)."""
+        return Profile(
+            keys=keys,
+            counts=np.ones(len(keys), dtype=np.int32),
+            n=1,
+            centroid=document,
+            title=title,
+            members=document[None, :],
+            first_us=at_us,
+            last_us=at_us,
         )
 
     def article_side(self, keys: Keys, document: Floats, title: Floats, at_us: int) -> Side:
@@ -177,7 +255,7 @@ class StoryBook:
         return story is not None and story.last_us == entry[0]
 
     # -- candidates ----------------------------------------------------------------------------
-    def candidates(self, side: Side, at_us: int, k: int, exclude: str = "") -> list[StoryState]:
+    def candidates(self, side: Probe, at_us: int, k: int, exclude: str = "") -> list[StoryState]:
         """Active stories near ``side`` by centroid or sharing a rare name, sorted by id."""
         found = {s for s in self.vectors.search(side.centroid, k + 1)}
         found.update(self.stats.lookup(side.keys))
@@ -305,6 +383,7 @@ class StoryBook:
     def forget(self, story: StoryState) -> None:
         """Drop a story from memory and every index (merged away, or past the horizon)."""
         self.on_forget(story)
+        self._profiles.pop(story.id, None)
         self.stats.add(story.keys, -1)
         self.stats.post(story.slot, self._posted.pop(story.slot, ()), ())
         self.vectors.drop(story.slot)
