@@ -268,12 +268,11 @@ class StoryAssigner:
         profiles: list[Profile] = []
         cosines: list[float] = []
         for candidate in candidates:
-            profile = self.book.profile(candidate)
-            cosine = float(side.centroid @ profile.centroid)
+            cosine = float(side.centroid @ self.book.unit_centroid(candidate))
             if cosine < self.model.min_cosine:
                 continue  # too far to be the same story
             kept.append(candidate)
-            profiles.append(profile)
+            profiles.append(self.book.profile(candidate))
             cosines.append(cosine)
         rows = batch_features(side, profiles, self.book.stats.idf, cosines)
         penalty = self.model.time_penalty

@@ -35,6 +35,7 @@ from storyline.stories.assign._keys import (
     ENTITY,
     HEAD,
     HEAD_NUMBER,
+    KIND_SHIFT,
     N_KINDS,
     NAME,
     NUMBER,
@@ -44,7 +45,6 @@ from storyline.stories.assign._keys import (
     WORD,
     YEAR,
     Keys,
-    as_kind,
     kinds_of,
 )
 from storyline.stories.assign._model import COHESION, DATED, DOMINANT, FEATURES, IdfOf, Side, side_features
@@ -61,8 +61,13 @@ _UNROLL = 8
 _COHESION_AT = [FEATURES.index(name) for name in COHESION]
 _COSINE_KINDS = [NAME, PLACE, NUMBER, WORD, SHINGLE, WEEKDAY]
 _COSINE_COLUMNS = [FEATURES.index(name) for name in ("names", "places", "numbers", "words", "shingles", "weekdays")]
-_NO_FLOATS = np.zeros(0, dtype=np.float32)
-_NO_INDEX = np.zeros(0, dtype=np.intp)
+_HEADS = (HEAD, HEAD_NUMBER)
+_DATED_KINDS = (YEAR, DATE, WEEKDAY)
+_DATED_COLUMNS = [FEATURES.index(name) for name in ("years_conflict", "dates_conflict", "weekday_conflict")]
+#: What a ratio is when its whole is not positive: the name covers 1, the missing shares 0.
+_EMPTY_RATIO = np.array([[1.0], [1.0], [0.0], [0.0], [0.0], [0.0]])
+_LOW = np.int64((1 << KIND_SHIFT) - 1)
+_NAME_BITS, _NUMBER_BITS = np.int64(NAME << KIND_SHIFT), np.int64(NUMBER << KIND_SHIFT)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -101,78 +106,62 @@ class Profile:
 
 def segment_sums(values: Floats, seg: Index, m: int) -> Floats:
     """For each of ``m`` segments, the float32 sum of its ``values`` exactly as ``np.sum`` gives it
-    for that segment alone (``seg``: each value's segment, non-decreasing)."""
+    for that segment's values alone, in the order they come (``seg``: each value's segment)."""
     out = np.zeros(m, dtype=np.float32)
     if not len(values):
         return out
+    order = np.argsort(seg, kind="stable")  # grouped by segment, each in its own order
+    values, seg = values[order], seg[order]
     lengths = np.bincount(seg, minlength=m)
-    starts = np.cumsum(lengths) - lengths
-    small = lengths <= _PAIRWISE_BLOCK
-    big = np.flatnonzero(~small)
-    if len(big):  # rare: numpy splits these in halves; let it
-        for j in big:
+    if lengths.max() > _PAIRWISE_BLOCK:  # rare: numpy splits these in halves; let it
+        starts = np.cumsum(lengths) - lengths
+        for j in np.flatnonzero(lengths > _PAIRWISE_BLOCK):
             out[j] = values[starts[j] : starts[j] + lengths[j]].sum()
         keep = lengths[seg] <= _PAIRWISE_BLOCK
         values, seg = values[keep], seg[keep]
         lengths = np.where(lengths > _PAIRWISE_BLOCK, 0, lengths)
-        starts = np.cumsum(lengths) - lengths
-    pos = np.arange(len(values)) - starts[seg]
-    body = lengths - lengths % _UNROLL  # the values the eight running sums take (none below 8)
-    in_body = pos < body[seg]
-    width = int(body.max(initial=0))
+    # one row per segment: the values the eight running sums take (a multiple of 8 of them, none
+    # below 8) from column 0, the rest after them from column ``width``
+    body = lengths - lengths % _UNROLL
+    width = int(body.max())
+    pos = np.arange(len(values)) - (np.cumsum(lengths) - lengths)[seg]
+    past = pos - body[seg]
+    table = np.zeros((m, width + _UNROLL), dtype=np.float32)
+    table[seg, np.where(past < 0, pos, width + past)] = values
     res = np.zeros(m, dtype=np.float32)
     if width:
-        block = np.zeros((m, width), dtype=np.float32)
-        block[seg[in_body], pos[in_body]] = values[in_body]
-        r = block[:, :_UNROLL].copy()
+        r = table[:, :_UNROLL].copy()
         for at in range(_UNROLL, width, _UNROLL):
-            r += block[:, at : at + _UNROLL]
+            r += table[:, at : at + _UNROLL]
         res = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + ((r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7]))
-    rest = ~in_body
-    if rest.any():
-        tail = np.zeros((m, _UNROLL - 1), dtype=np.float32)
-        tail[seg[rest], (pos - body[seg])[rest]] = values[rest]
-        for at in range(int((lengths - body).max())):
-            res = res + tail[:, at]
+    for at in range(int((lengths - body).max())):
+        res = res + table[:, width + at]
+    small = lengths > 0
     out[small] = np.float32(0.0) + res[small]  # the reduction starts from 0, as numpy's does
     return out
 
 
-def _ratio(part: Floats, total: Floats, empty: float) -> Rows:
-    """``float(part) / float(total)`` per segment, ``empty`` where the total is not positive."""
-    num, den = part.astype(np.float64), total.astype(np.float64)
-    return np.divide(num, den, out=np.full(len(num), empty), where=den > 0)
-
-
-def _member_cosines(one: Floats, others: Sequence[Profile]) -> Rows:
-    """``_member_cosine`` per candidate: the mean of the two best member cosines (one product a pair)."""
-    m = len(others)
-    # a side against itself would be ``x @ x.T``, which numpy computes otherwise (syrk): use a copy
-    products = [
-        (one @ (o.members if o.members is not one else o.members.copy()).T).ravel()
-        if len(one) and len(o.members)
-        else None
-        for o in others
-    ]
-    width = max((len(p) for p in products if p is not None), default=0)
-    out = np.zeros(m, dtype=np.float64)
-    if not width:
-        return out
-    table = np.full((m, max(width, 2)), -np.inf, dtype=np.float32)
-    count = np.zeros(m, dtype=np.intp)
-    for j, p in enumerate(products):
-        if p is not None:
-            table[j, : len(p)] = p
-            count[j] = len(p)
-    table.sort(axis=1)
-    top, second = table[:, -1], table[:, -2]
-    pair = (second + top) / np.float32(2)  # np.mean of the two: (0 + a + b) / 2 in float32
-    value = np.where(count >= 2, pair, top)
-    return np.where(count > 0, value.astype(np.float64), 0.0)
+def _member_cosine(one: Floats, other: Floats) -> float:
+    """``_model._member_cosine``: the mean of the two best cosines between recent members."""
+    if not len(one) or not len(other):
+        return 0.0
+    if other is one:  # ``x @ x.T`` is computed otherwise by numpy (syrk): use a copy
+        other = other.copy()
+    best = np.sort((one @ other.T).ravel())
+    if len(best) == 1:
+        return float(best[0])
+    return float((best[-2] + best[-1]) / np.float32(2))  # np.mean of the two: (0 + a + b) / 2 in float32
 
 
 def _strictly_sorted(keys: Keys) -> bool:
     return bool(len(keys) < 2 or (keys[1:] > keys[:-1]).all())
+
+
+def _of_kinds(kinds: npt.NDArray[np.int64], wanted: tuple[int, ...]) -> npt.NDArray[np.bool_]:
+    out = kinds == wanted[0]
+    for kind in wanted[1:]:
+        out |= kinds == kind
+    return out
 
 
 def batch_features(
@@ -192,7 +181,7 @@ def batch_features(
     rows[:, 0] = (
         centroid_cos if centroid_cos is not None else [float(one.centroid @ o.centroid) for o in others]
     )
-    rows[:, 1] = _member_cosines(one.members, others)
+    rows[:, 1] = [_member_cosine(one.members, o.members) for o in others]
     rows[:, 2] = [float(one.title @ o.title) for o in others]
     rows[:, 12] = [math.log(one.n * o.n) for o in others]
 
@@ -203,22 +192,28 @@ def batch_features(
     counts_b = np.concatenate([o.counts for o in others])
     n_of = np.repeat(np.array([o.n for o in others], dtype=np.float64), lengths)
     raw_a, raw_b = kinds_of(one.keys), kinds_of(keys_b)
+    if raw_a.max(initial=0) >= N_KINDS or raw_b.max(initial=0) >= N_KINDS:  # no key the assigner makes
+        side = one.side(idf_of)
+        return np.stack([side_features(side, o.side(idf_of), idf_of) for o in others])
     kinds_a = np.where(raw_a == ENTITY, NAME, raw_a)
     kinds_b = np.where(raw_b == ENTITY, NAME, raw_b)
     firm_a = one.counts >= DOMINANT * one.n
     firm_b = counts_b >= DOMINANT * n_of
-    head_a = (raw_a == HEAD) & firm_a, (raw_a == HEAD_NUMBER) & firm_a
-    head_b = np.flatnonzero((raw_b == HEAD) & firm_b), np.flatnonzero((raw_b == HEAD_NUMBER) & firm_b)
-    names_a = as_kind(one.keys[head_a[0]], NAME), as_kind(one.keys[head_a[1]], NUMBER)
-    names_b = as_kind(keys_b[head_b[0]], NAME), as_kind(keys_b[head_b[1]], NUMBER)
-    seg_h = seg[head_b[0]], seg[head_b[1]]
+    # head names and numbers most members carry, re-typed as names and numbers (group 0 and 1);
+    # still sorted: HEAD and HEAD_NUMBER keys become NAME and NUMBER keys, in the same order
+    ha = np.flatnonzero(_of_kinds(raw_a, _HEADS) & firm_a)
+    hb = np.flatnonzero(_of_kinds(raw_b, _HEADS) & firm_b)
+    group_a, group_b = raw_a[ha] == HEAD_NUMBER, raw_b[hb] == HEAD_NUMBER
+    names_a = (one.keys[ha] & _LOW) | np.where(group_a, _NUMBER_BITS, _NAME_BITS)
+    names_b = (keys_b[hb] & _LOW) | np.where(group_b, _NUMBER_BITS, _NAME_BITS)
+    seg_h = seg[hb]
 
     # every IDF in one call (elementwise: the same values as one call per side)
-    parts = (one.keys, keys_b, *names_a, *names_b)
-    idf = idf_of(np.concatenate(parts))
-    bounds = np.cumsum([0, *(len(p) for p in parts)]).tolist()
-    idf_a, idf_b, idf_na0, idf_na1, idf_nb0, idf_nb1 = (idf[bounds[i] : bounds[i + 1]] for i in range(6))
-    idf_na, idf_nb = (idf_na0, idf_na1), (idf_nb0, idf_nb1)
+    idf = idf_of(np.concatenate((one.keys, keys_b, names_a, names_b)))
+    at_b = len(one.keys)
+    at_na = at_b + len(keys_b)
+    at_nb = at_na + len(names_a)
+    idf_a, idf_b, idf_na, idf_nb = idf[:at_b], idf[at_b:at_na], idf[at_na:at_nb], idf[at_nb:]
 
     # shared keys: each candidate key found among one's (sorted) keys, in key order
     if len(one.keys):
@@ -238,63 +233,59 @@ def batch_features(
     cosines = np.divide(dot, denominator, out=np.zeros(m * N_KINDS), where=denominator > 0)
     rows[:, _COSINE_COLUMNS] = cosines.reshape(m, N_KINDS)[:, _COSINE_KINDS]
 
-    # the sums over parts of a side (numpy's pairwise float32 sums): gathered, then done at once
-    sums: list[tuple[Floats, Index]] = []
-    # name cover: of each side's own names, the IDF share the other carries
+    # sums over parts of a side, numpy's pairwise float32 sums, all in one call: segment
+    # ``s * m + j`` is sum ``s`` (``_SUMS``) for candidate j; the last three are one's totals
     own_a = np.flatnonzero((kinds_a == NAME) & firm_a)
     column_of = np.full(len(one.keys), -1, dtype=np.intp)
     column_of[own_a] = np.arange(len(own_a))
+    hit = np.flatnonzero(column_of[ia] >= 0)
     carried_a = np.zeros((m, len(own_a)), dtype=np.float32)
-    hit = column_of[ia] >= 0
-    by_b = np.minimum(1.0, counts_b[ib[hit]] / (DOMINANT * n_of[ib[hit]]))
-    carried_a[sseg[hit], column_of[ia[hit]]] = by_b
+    carried_a[sseg[hit], column_of[ia[hit]]] = np.minimum(1.0, counts_b[ib[hit]] / (DOMINANT * n_of[ib[hit]]))
     own_b = np.flatnonzero((kinds_b == NAME) & firm_b)
     carried_b = np.zeros(len(keys_b), dtype=np.float32)
     carried_b[ib] = np.minimum(1.0, one.counts[ia] / (DOMINANT * one.n))
-    sums.append(((idf_b * carried_b)[own_b], seg[own_b]))
-    sums.append((idf_b[own_b], seg[own_b]))
-    # head names (numbers) one side carries that the other never mentions
-    for h in (0, 1):
-        if len(names_a[h]):
-            found = np.zeros((m, len(names_a[h])), dtype=bool)
-            at = np.minimum(np.searchsorted(names_a[h], keys_b), len(names_a[h]) - 1)
-            there = names_a[h][at] == keys_b
-            found[seg[there], at[there]] = True
-            lost = np.flatnonzero(~found.ravel())
-            sums.append((np.tile(idf_na[h], m)[lost], lost // len(names_a[h])))
-        else:
-            sums.append((_NO_FLOATS, _NO_INDEX))
-        if len(one.keys):
-            at = np.minimum(np.searchsorted(one.keys, names_b[h]), len(one.keys) - 1)
-            absent = one.keys[at] != names_b[h]
-        else:
-            absent = np.ones(len(names_b[h]), dtype=bool)
-        sums.append((idf_nb[h][absent], seg_h[h][absent]))
-        sums.append((idf_nb[h], seg_h[h]))
-    summed = segment_sums(
-        np.concatenate([v for v, _ in sums]),
-        np.concatenate([g + i * m for i, (_, g) in enumerate(sums)]),
-        len(sums) * m,
-    ).reshape(len(sums), m)
-
-    total_a = np.full(m, idf_a[own_a].sum(), dtype=np.float32)
-    cover_a = _ratio((idf_a[own_a][None, :] * carried_a).sum(axis=1), total_a, 1.0)
-    cover_b = _ratio(summed[0], summed[1], 1.0)
+    found = np.zeros((m, len(names_a)), dtype=bool)
+    if len(names_a):
+        there = np.minimum(np.searchsorted(names_a, keys_b), len(names_a) - 1)
+        hit = np.flatnonzero(names_a[there] == keys_b)
+        found[seg[hit], there[hit]] = True
+    lost_j, lost_i = np.nonzero(~found)
+    if len(one.keys):
+        there = np.minimum(np.searchsorted(one.keys, names_b), len(one.keys) - 1)
+        absent = np.flatnonzero(one.keys[there] != names_b)
+    else:
+        absent = np.arange(len(names_b))
+    parts = (  # part of a side (rows 0-5), then the whole it is a part of (rows 6-11)
+        ((idf_a[own_a][None, :] * carried_a).ravel(), np.repeat(np.arange(m), len(own_a))),
+        ((idf_b * carried_b)[own_b], m + seg[own_b]),
+        (idf_na[lost_i], (2 + group_a[lost_i]) * m + lost_j),
+        (idf_nb[absent], (4 + group_b[absent]) * m + seg_h[absent]),
+        (idf_b[own_b], 7 * m + seg[own_b]),
+        (idf_nb, (10 + group_b) * m + seg_h),
+        (idf_a[own_a], np.full(len(own_a), 12 * m)),  # one's own totals, the same for every candidate
+        (idf_na, 12 * m + 1 + group_a),
+    )
+    sums = segment_sums(np.concatenate([v for v, _ in parts]), np.concatenate([g for _, g in parts]), 12 * m + 3)
+    sums[6 * m : 7 * m], sums[8 * m : 9 * m], sums[9 * m : 10 * m] = sums[12 * m :]
+    part = sums[: 6 * m].astype(np.float64).reshape(6, m)
+    whole = sums[6 * m : 12 * m].astype(np.float64).reshape(6, m)
+    cover_a, cover_b, lost_names, lost_numbers, absent_names, absent_numbers = np.divide(
+        part, whole, out=np.repeat(_EMPTY_RATIO, m, axis=1), where=whole > 0
+    )
     rows[:, 7], rows[:, 8] = np.minimum(cover_a, cover_b), np.maximum(cover_a, cover_b)
-    for h, column in ((0, 9), (1, 14)):
-        lost_ab, lost_ba, total_b = summed[2 + 3 * h : 5 + 3 * h]
-        total = np.full(m, idf_na[h].sum(), dtype=np.float32)
-        rows[:, column] = np.maximum(_ratio(lost_ab, total, 0.0), _ratio(lost_ba, total_b, 0.0))
+    rows[:, 9] = np.maximum(lost_names, absent_names)
+    rows[:, 14] = np.maximum(lost_numbers, absent_numbers)
 
-    # years, dates, weekdays: both sides name some and share none
-    for column, kind in ((10, YEAR), (11, DATE), (16, WEEKDAY)):
-        dated_a = (raw_a == kind) & (one.counts >= DATED * one.n)
-        if not dated_a.any():
-            continue  # 0.0
-        dated_b = (raw_b == kind) & (counts_b >= DATED * n_of)
-        has_b = np.bincount(seg[dated_b], minlength=m) > 0
-        shared_dated = np.bincount(sseg[dated_a[ia] | dated_b[ib]], minlength=m) > 0
-        rows[:, column] = np.where(has_b & ~shared_dated, 1.0, 0.0)
+    # years, dates, weekdays: both sides name some of the kind and share none
+    dated_a = _of_kinds(raw_a, _DATED_KINDS) & (one.counts >= DATED * one.n)
+    if dated_a.any():
+        has_a = np.bincount(raw_a[dated_a], minlength=N_KINDS) > 0
+        dated_b = _of_kinds(raw_b, _DATED_KINDS) & (counts_b >= DATED * n_of)
+        has_b = np.bincount(seg[dated_b] * N_KINDS + raw_b[dated_b], minlength=m * N_KINDS) > 0
+        both = np.flatnonzero(dated_a[ia] | dated_b[ib])
+        shared = np.bincount(sseg[both] * N_KINDS + raw_a[ia[both]], minlength=m * N_KINDS) > 0
+        conflict = has_a[None, :] & (has_b & ~shared).reshape(m, N_KINDS)
+        rows[:, _DATED_COLUMNS] = conflict[:, _DATED_KINDS]
 
     # the cohesion features relative to each side's own (the lower of the two)
     values = rows[:, _COHESION_AT]

@@ -26,6 +26,7 @@ from storyline.stories.assign._keys import (
     ENTITY,
     HEAD,
     HEAD_NUMBER,
+    N_KINDS,
     NAME,
     NUMBER,
     PLACE,
@@ -62,10 +63,11 @@ PROFILE_CAPS = {
     HEAD_NUMBER: 16,
     WEEKDAY: 7,
 }
+_CAPS = np.array([PROFILE_CAPS.get(kind, np.iinfo(np.int64).max) for kind in range(N_KINDS)])
 #: Member article ids a story remembers (near-copies of them join it).
 RECENT_IDS = 64
-#: Stories whose ``Profile`` (unit vectors, member rows) is kept between calls, most recently used.
-PROFILE_CACHE = 4096
+#: Stories whose unit centroid and ``Profile`` are kept between calls (the most recently used).
+PROFILE_CACHE = 2048
 
 
 class Probe(Protocol):
@@ -83,24 +85,46 @@ def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:15]
 
 
-def _source(story: StoryState) -> tuple[object, ...]:
-    return (
-        story.keys,
-        story.counts,
-        story.centroid,
-        story.title,
-        story.members,
-        story.cohesion,
-        story.n,
-        story.n_cohesion,
-        story.first_us,
-        story.last_us,
+class _Held:
+    """What is kept of one story between calls, with the state's arrays and numbers it was built
+    from: it is valid while those are the same (a change replaces an array, never edits it)."""
+
+    __slots__ = (
+        "centroid",
+        "cohesion",
+        "counts",
+        "first_us",
+        "keys",
+        "last_us",
+        "members",
+        "n",
+        "n_cohesion",
+        "profile",
+        "title",
+        "unit",
     )
 
+    def __init__(self, story: StoryState) -> None:
+        self.keys, self.counts, self.n = story.keys, story.counts, story.n
+        self.centroid, self.title, self.members = story.centroid, story.title, story.members
+        self.cohesion, self.n_cohesion = story.cohesion, story.n_cohesion
+        self.first_us, self.last_us = story.first_us, story.last_us
+        self.unit: Floats | None = None
+        self.profile: Profile | None = None
 
-def _same(held: tuple[object, ...], now: tuple[object, ...]) -> bool:
-    """The arrays are the same objects and the numbers equal (a change replaces an array, never edits it)."""
-    return all(a is b for a, b in zip(held[:6], now[:6], strict=True)) and held[6:] == now[6:]
+    def holds(self, story: StoryState) -> bool:
+        return (
+            self.centroid is story.centroid
+            and self.keys is story.keys
+            and self.counts is story.counts
+            and self.title is story.title
+            and self.members is story.members
+            and self.cohesion is story.cohesion
+            and self.n == story.n
+            and self.n_cohesion == story.n_cohesion
+            and self.first_us == story.first_us
+            and self.last_us == story.last_us
+        )
 
 
 def _later(a: int, b: int) -> int:
@@ -130,8 +154,7 @@ class StoryBook:
         self._posted: dict[int, tuple[int, ...]] = {}
         self._idle: list[tuple[int, str]] = []  # (last_us, id); stale entries are skipped
         self._old: list[tuple[int, str]] = []
-        # story id -> (the state's arrays and numbers the profile was built from, the profile)
-        self._profiles: OrderedDict[str, tuple[tuple[object, ...], Profile]] = OrderedDict()
+        self._profiles: OrderedDict[str, _Held] = OrderedDict()  # least recently used first
 
     def use_dim(self, dim: int) -> None:
         """Fix the vector dimension on the first vector seen."""
@@ -158,32 +181,45 @@ class StoryBook:
             else None,
         )
 
-    def profile(self, story: StoryState) -> Profile:
-        """The story's side without its IDF, kept until the story changes (every change replaces
-        the state's arrays or moves its numbers, so a profile is reused only while they are the same)."""
-        source = _source(story)
+    def _held(self, story: StoryState) -> _Held:
+        """The cache entry of ``story``: the one held while the story is unchanged, else a new one."""
         held = self._profiles.get(story.id)
-        if held is not None and _same(held[0], source):
+        if held is not None and held.holds(story):
             self._profiles.move_to_end(story.id)
-            return held[1]
-        profile = Profile(
-            keys=story.keys,
-            counts=story.counts,
-            n=story.n,
-            centroid=story.unit_centroid(),
-            title=story.unit_title(),
-            members=story.member_rows(),
-            first_us=story.first_us,
-            last_us=story.last_us,
-            cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
-            if story.n_cohesion
-            else None,
-        )
-        self._profiles[story.id] = (source, profile)
-        self._profiles.move_to_end(story.id)
+            return held
+        held = self._profiles[story.id] = _Held(story)
         if len(self._profiles) > PROFILE_CACHE:
             self._profiles.popitem(last=False)
-        return profile
+        return held
+
+    def unit_centroid(self, story: StoryState) -> Floats:
+        """``story.unit_centroid()``, kept until the story changes."""
+        held = self._held(story)
+        if held.unit is None:
+            held.unit = story.unit_centroid()
+        return held.unit
+
+    def profile(self, story: StoryState) -> Profile:
+        """The story's side without its IDF (what ``story_side`` gives, less ``idf``), kept until the
+        story changes."""
+        held = self._held(story)
+        if held.profile is None:
+            if held.unit is None:
+                held.unit = story.unit_centroid()
+            held.profile = Profile(
+                keys=story.keys,
+                counts=story.counts,
+                n=story.n,
+                centroid=held.unit,
+                title=story.unit_title(),
+                members=story.member_rows(),
+                first_us=story.first_us,
+                last_us=story.last_us,
+                cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
+                if story.n_cohesion
+                else None,
+            )
+        return held.profile
 
     @staticmethod
     def article_profile(keys: Keys, document: Floats, title: Floats, at_us: int) -> Profile:
@@ -298,7 +334,7 @@ class StoryBook:
         if counted:
             self.stats.add(story.keys, -1)
         kinds = kinds_of(keys)
-        if any(int((kinds == kind).sum()) > cap for kind, cap in PROFILE_CAPS.items()):
+        if (np.bincount(kinds, minlength=N_KINDS)[:N_KINDS] > _CAPS).any():
             keep = np.zeros(len(keys), dtype=bool)
             for kind, cap in PROFILE_CAPS.items():
                 mine = np.flatnonzero(kinds == kind)
@@ -332,8 +368,9 @@ class StoryBook:
 
     def _touch(self, story: StoryState) -> None:
         if story.last_us != NO_TIME:
-            heapq.heappush(self._idle, (story.last_us, story.id))
-            heapq.heappush(self._old, (story.last_us, story.id))
+            entry = (story.last_us, story.id)  # one tuple in both heaps
+            heapq.heappush(self._idle, entry)
+            heapq.heappush(self._old, entry)
         if (
             self.now_us == NO_TIME
             or story.last_us == NO_TIME
@@ -433,8 +470,9 @@ class StoryBook:
             self.stats.post(story.slot, (), self._posted[story.slot])
             self.article_story.update((a, story.id) for a in story.recent_ids)
             if story.last_us != NO_TIME:
-                self._idle.append((story.last_us, story.id))
-                self._old.append((story.last_us, story.id))
+                entry = (story.last_us, story.id)
+                self._idle.append(entry)
+                self._old.append(entry)
         heapq.heapify(self._idle)
         heapq.heapify(self._old)
         self._reload_vectors()
@@ -444,9 +482,11 @@ class StoryBook:
         """Rebuild the vector index from every active story (in the mode their number calls for)."""
         active = [s for s in self.stories.values() if self.is_active(s, self.now_us)]
         slots = np.asarray([s.slot for s in active], dtype=np.int64)
-        rows = (
-            np.stack([s.unit_centroid() for s in active])
-            if active
-            else np.zeros((0, self.vectors.dim), np.float32)
-        )
+
+        def rows(start: int, stop: int) -> Floats:
+            out = np.empty((stop - start, self.vectors.dim), dtype=np.float32)
+            for i, story in enumerate(active[start:stop]):
+                out[i] = story.unit_centroid()
+            return out
+
         self.vectors.reload(slots, rows)

@@ -162,10 +162,10 @@ class StorylineBook:
             other = pool[other_id]
             if other.storyline_id == story.storyline_id:
                 continue
-            profile = self.book.profile(other)
-            cosine = float(side.centroid @ profile.centroid)
+            cosine = float(side.centroid @ self.book.unit_centroid(other))
             if cosine < self.model.min_cosine:
                 continue
+            profile = self.book.profile(other)
             if gap_days(side, profile, NO_TIME) * 86_400e6 > self.window_us:
                 continue
             others.append(other)
