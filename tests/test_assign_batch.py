@@ -76,7 +76,9 @@ class ReferenceAssigner(StoryAssigner):
         row = side_features(a, b, self.book.stats.idf)
         return linear(row) - self.model.time_penalty * math.log1p(gap_days(a, b, NO_TIME)), row
 
-    def _best(self, side: Profile, at_us: int, short: bool) -> tuple[StoryState | None, float, np.ndarray | None]:  # type: ignore[override]
+    def _best(
+        self, side: Profile, at_us: int, short: bool
+    ) -> tuple[StoryState | None, float, np.ndarray | None]:  # type: ignore[override]
         article = self.book.article_side(side.keys, side.centroid, side.title, side.first_us)
         join = self.model.join
         threshold = self.model.short_threshold if short else join.threshold
@@ -116,7 +118,9 @@ class ReferenceAssigner(StoryAssigner):
             changed[survivor.id] = survivor
             self._merged_rows[merged.id] = merged_row
             events.append(
-                StoryEvent("story_merge", merged.id, survivor.id, f"merge score {best_score:.2f}", at=self._at())
+                StoryEvent(
+                    "story_merge", merged.id, survivor.id, f"merge score {best_score:.2f}", at=self._at()
+                )
             )
             story = survivor
         return story, None
@@ -171,7 +175,10 @@ def test_batch_rows_equal_side_features_bit_for_bit() -> None:
         keys = item.article_keys().keys
         document = np.asarray(item.vectors.document, dtype=np.float32)
         for one, one_side in (
-            (book.article_profile(keys, document, document, 0), book.article_side(keys, document, document, 0)),
+            (
+                book.article_profile(keys, document, document, 0),
+                book.article_side(keys, document, document, 0),
+            ),
             (book.profile(story), book.story_side(story)),
         ):
             others = book.candidates(one, NO_TIME, 40)
@@ -186,12 +193,16 @@ def test_segment_sums_add_as_numpy_sums_each_segment() -> None:
     rng = np.random.default_rng(3)
     lengths = rng.integers(0, 300, 200)
     lengths[:40] = rng.integers(0, 9, 40)  # many short segments, as head names are
-    values = (rng.random(int(lengths.sum())) * 10.0 ** rng.uniform(-3, 3, int(lengths.sum()))).astype(np.float32)
+    values = (rng.random(int(lengths.sum())) * 10.0 ** rng.uniform(-3, 3, int(lengths.sum()))).astype(
+        np.float32
+    )
     seg = np.repeat(np.arange(len(lengths)), lengths)
     got = segment_sums(values, seg, len(lengths))
     starts = np.cumsum(lengths) - lengths
     want = np.array([values[s : s + n].sum() for s, n in zip(starts, lengths, strict=True)], dtype=np.float32)
     assert got.tobytes() == want.tobytes()
     # a plain running sum differs from numpy's pairwise one somewhere: the check can tell them apart
-    running = np.array([np.cumsum(values[s : s + n])[-1] if n else 0.0 for s, n in zip(starts, lengths, strict=True)])
+    running = np.array(
+        [np.cumsum(values[s : s + n])[-1] if n else 0.0 for s, n in zip(starts, lengths, strict=True)]
+    )
     assert running.astype(np.float32).tobytes() != want.tobytes()

@@ -60,7 +60,9 @@ _PAIRWISE_BLOCK = 128
 _UNROLL = 8
 _COHESION_AT = [FEATURES.index(name) for name in COHESION]
 _COSINE_KINDS = [NAME, PLACE, NUMBER, WORD, SHINGLE, WEEKDAY]
-_COSINE_COLUMNS = [FEATURES.index(name) for name in ("names", "places", "numbers", "words", "shingles", "weekdays")]
+_COSINE_COLUMNS = [
+    FEATURES.index(name) for name in ("names", "places", "numbers", "words", "shingles", "weekdays")
+]
 _HEADS = (HEAD, HEAD_NUMBER)
 _DATED_KINDS = (YEAR, DATE, WEEKDAY)
 _DATED_COLUMNS = [FEATURES.index(name) for name in ("years_conflict", "dates_conflict", "weekday_conflict")]
@@ -158,7 +160,7 @@ def _strictly_sorted(keys: Keys) -> bool:
 
 
 def _of_kinds(kinds: npt.NDArray[np.int64], wanted: tuple[int, ...]) -> npt.NDArray[np.bool_]:
-    out = kinds == wanted[0]
+    out: npt.NDArray[np.bool_] = np.equal(kinds, wanted[0])
     for kind in wanted[1:]:
         out |= kinds == kind
     return out
@@ -265,7 +267,9 @@ def batch_features(
         (idf_a[own_a], np.full(len(own_a), 12 * m)),  # one's own totals, the same for every candidate
         (idf_na, 12 * m + 1 + group_a),
     )
-    sums = segment_sums(np.concatenate([v for v, _ in parts]), np.concatenate([g for _, g in parts]), 12 * m + 3)
+    sums = segment_sums(
+        np.concatenate([v for v, _ in parts]), np.concatenate([g for _, g in parts]), 12 * m + 3
+    )
     sums[6 * m : 7 * m], sums[8 * m : 9 * m], sums[9 * m : 10 * m] = sums[12 * m :]
     part = sums[: 6 * m].astype(np.float64).reshape(6, m)
     whole = sums[6 * m : 12 * m].astype(np.float64).reshape(6, m)

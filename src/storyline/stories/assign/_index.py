@@ -116,7 +116,7 @@ class KeyStats:
 
 def _posted_kind(kinds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
     """``np.isin(kinds, POSTED_KINDS)`` without its set-up cost on small arrays."""
-    out = kinds == POSTED_KINDS[0]
+    out: npt.NDArray[np.bool_] = np.equal(kinds, POSTED_KINDS[0])
     for kind in POSTED_KINDS[1:]:
         out |= kinds == kind
     return out
@@ -127,8 +127,12 @@ def _among(keys: Keys, sorted_keys: Keys) -> npt.NDArray[np.bool_]:
     if not len(sorted_keys):
         return np.zeros(len(keys), dtype=bool)
     at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    out: npt.NDArray[np.bool_] = sorted_keys[at] == keys
+    out: npt.NDArray[np.bool_] = np.equal(sorted_keys[at], keys)
     return out
+
+
+def _rows_of(matrix: Floats) -> Callable[[int, int], Floats]:
+    return lambda start, stop: matrix[start:stop]
 
 
 class VectorIndex:
@@ -159,10 +163,12 @@ class VectorIndex:
             return self.n_used > self.exact_max
         return self.n_used <= self.exact_max // 2
 
-    def reload(self, slots: npt.NDArray[np.int64], vectors: Callable[[int, int], Floats]) -> None:
-        """Replace the whole index with one vector per slot (``vectors(i, j)``: the rows of
-        ``slots[i:j]``), in the mode their count calls for. A graph takes them ``RELOAD_CHUNK`` at a
-        time, so no matrix of every live vector is built (320 MB for 156,000 stories)."""
+    def reload(self, slots: npt.NDArray[np.int64], vectors: Floats | Callable[[int, int], Floats]) -> None:
+        """Replace the whole index with one vector per slot (rows of ``vectors``, or ``vectors(i, j)``:
+        the rows of ``slots[i:j]``), in the mode their count calls for. A graph takes them
+        ``RELOAD_CHUNK`` at a time, so the owner need not build a matrix of every live vector (320 MB
+        for 156,000 stories)."""
+        rows = vectors if callable(vectors) else _rows_of(vectors)
         self.n_used = len(slots)
         self._indexed_n = {}
         size = 64
@@ -173,7 +179,7 @@ class VectorIndex:
         if self.n_used <= self.exact_max:
             self._graph = None
             self.matrix = np.zeros((size, self.dim), dtype=np.float32)
-            self.matrix[slots] = vectors(0, len(slots))
+            self.matrix[slots] = rows(0, len(slots))
             return
         from usearch.index import Index
 
@@ -189,7 +195,7 @@ class VectorIndex:
         )
         for start in range(0, len(slots), RELOAD_CHUNK):
             stop = min(start + RELOAD_CHUNK, len(slots))
-            self._graph.add(slots[start:stop].astype(np.uint64), vectors(start, stop))
+            self._graph.add(slots[start:stop].astype(np.uint64), np.ascontiguousarray(rows(start, stop)))
 
     def _grow(self, slot: int) -> None:
         size = len(self.used)
