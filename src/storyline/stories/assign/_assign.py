@@ -9,13 +9,15 @@ For each article, in stream order:
 3. Otherwise the candidates are the active stories nearest by centroid plus those posting one of
    the article's rare names, entities or places. Those whose centroid is at least ``min_cosine``
    close (the pairs the score was fitted on) are scored by the fitted ``join`` score
-   (``_model.py``) less a time penalty; the best (ties: smallest id) takes the article if it
+   (``_model.py``) less a time penalty, all in one batch (``_batch.py``, from the story profiles
+   ``StoryBook.profile`` keeps); the best (ties: smallest id) takes the article if it
    reaches the threshold (a lower one for a bare headline: ``short_threshold``), else the article
    founds a new story.
 4. The story that changed is compared with its own (plausible) candidates by the ``merge`` score; the younger
    of a pair that reaches the threshold is merged into the older (``story_merge`` event; the
    merged id stays valid, with ``merged_into`` set).
-5. Storylines are linked (``_storylines.py``).
+5. Storylines are linked (``_storylines.py``; when the merge check found no merge, with the
+   candidates it found, which are those a new look-up would find).
 
 Ids never change and are never reused: a story is ``s`` + 15 hex digits of sha256 of its first
 article id. Everything is deterministic for a given input order, and ``restore`` (from the

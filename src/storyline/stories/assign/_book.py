@@ -5,6 +5,11 @@ them, and the vector index over the *active* ones (last seen within the assignme
 stream's current time). Stories last seen more than ``horizon`` ago (the storyline window) are
 forgotten. Everything here is a function of the states it holds and the stream clock, which is
 what makes ``StoryAssigner.restore`` exact.
+
+``profile`` (and ``unit_centroid``) keep what scoring needs of a story (``_batch.Profile``: unit
+centroid and title, member rows, mean cohesion) for the ``PROFILE_CACHE`` most recently used
+stories, until the story changes: an entry is used only while the state's arrays are the same
+objects and its counts and times the same numbers (every change replaces an array, never edits one).
 """
 
 from __future__ import annotations
@@ -63,6 +68,7 @@ PROFILE_CAPS = {
     HEAD_NUMBER: 16,
     WEEKDAY: 7,
 }
+_NO_KEYS: Keys = np.zeros(0, dtype=np.int64)
 _CAPS = np.array([PROFILE_CAPS.get(kind, np.iinfo(np.int64).max) for kind in range(N_KINDS)])
 #: Member article ids a story remembers (near-copies of them join it).
 RECENT_IDS = 64
@@ -151,7 +157,7 @@ class StoryBook:
         self.seq = 0
         self._free: list[int] = []
         self._next_slot = 0
-        self._posted: dict[int, tuple[int, ...]] = {}
+        self._posted: dict[int, Keys] = {}  # slot -> the keys its story posts
         self._idle: list[tuple[int, str]] = []  # (last_us, id); stale entries are skipped
         self._old: list[tuple[int, str]] = []
         self._profiles: OrderedDict[str, _Held] = OrderedDict()  # least recently used first
@@ -300,7 +306,7 @@ class StoryBook:
 
     def linked_candidates(self, story: StoryState) -> list[StoryState]:
         """Stories sharing a posted key with ``story`` (any age in memory), sorted by id."""
-        slots = self.stats.lookup(np.asarray(self._posted.get(story.slot, ()), dtype=np.int64))
+        slots = self.stats.lookup(self._posted.get(story.slot, _NO_KEYS))
         return sorted((self.by_slot[s] for s in slots if self.by_slot[s].id != story.id), key=lambda s: s.id)
 
     # -- changes -------------------------------------------------------------------------------
@@ -376,7 +382,7 @@ class StoryBook:
             or story.last_us == NO_TIME
             or story.last_us >= self.now_us - self.window_us
         ):
-            self.vectors.put(story.slot, story.unit_centroid(), story.n)
+            self.vectors.put(story.slot, self.unit_centroid(story), story.n)
 
     def cohere(self, story: StoryState, row: npt.NDArray[np.float64]) -> None:
         """Count the join features of a new member into the story's cohesion sums."""

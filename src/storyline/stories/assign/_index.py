@@ -77,19 +77,21 @@ class KeyStats:
         return out
 
     @staticmethod
-    def posted(keys: Keys, counts: npt.NDArray[np.int32], n: int) -> tuple[int, ...]:
+    def posted(keys: Keys, counts: npt.NDArray[np.int32], n: int) -> Keys:
         """The keys a story posts: names, entities and places most members carry, those in the
-        members' headlines and openings first, then the most carried."""
+        members' headlines and openings first, then the most carried (an array: a story holds one)."""
         kinds = kinds_of(keys)
         own = _posted_kind(kinds) & (counts * 2 >= n)
         chosen, chosen_counts = keys[own], counts[own]
         heads = as_kind(keys[(kinds == HEAD) & (counts * 2 >= n)], NAME)  # sorted, as ``keys`` are
         in_head = _among(chosen, heads)
         order = np.lexsort((chosen, -chosen_counts, ~in_head))[:MAX_POSTED]
-        return tuple(int(k) for k in chosen[order])
+        out: Keys = chosen[order]
+        return out
 
-    def post(self, slot: int, old: Iterable[int], new: Iterable[int]) -> None:
-        old_set, new_set = set(old), set(new)
+    def post(self, slot: int, old: Keys | Iterable[int], new: Keys | Iterable[int]) -> None:
+        """Move ``slot``'s postings from the keys ``old`` to the keys ``new``."""
+        old_set, new_set = set(_ints(old)), set(_ints(new))
         for key in old_set - new_set:
             holders = self.postings.get(key)
             if holders is not None:
@@ -112,6 +114,10 @@ class KeyStats:
         for key in mine[order]:
             found.update(self.postings.get(int(key), ()))
         return sorted(found)
+
+
+def _ints(keys: Keys | Iterable[int]) -> Iterable[int]:
+    return keys.tolist() if isinstance(keys, np.ndarray) else keys
 
 
 def _posted_kind(kinds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
