@@ -9,13 +9,15 @@ For each article, in stream order:
 3. Otherwise the candidates are the active stories nearest by centroid plus those posting one of
    the article's rare names, entities or places. Those whose centroid is at least ``min_cosine``
    close (the pairs the score was fitted on) are scored by the fitted ``join`` score
-   (``_model.py``) less a time penalty; the best (ties: smallest id) takes the article if it
+   (``_model.py``) less a time penalty, all in one batch (``_batch.py``, from the story profiles
+   ``StoryBook.profile`` keeps); the best (ties: smallest id) takes the article if it
    reaches the threshold (a lower one for a bare headline: ``short_threshold``), else the article
    founds a new story.
 4. The story that changed is compared with its own (plausible) candidates by the ``merge`` score; the younger
    of a pair that reaches the threshold is merged into the older (``story_merge`` event; the
    merged id stays valid, with ``merged_into`` set).
-5. Storylines are linked (``_storylines.py``).
+5. Storylines are linked (``_storylines.py``; when the merge check found no merge, with the
+   candidates it found, which are those a new look-up would find).
 
 Ids never change and are never reused: a story is ``s`` + 15 hex digits of sha256 of its first
 article id. Everything is deterministic for a given input order, and ``restore`` (from the
@@ -41,10 +43,11 @@ import numpy.typing as npt
 from storyline.embed import ArticleVectors, Embedder, article_title, embed_articles
 from storyline.model import Article, Assignment, Story, StoryEvent, Storyline
 from storyline.registry import register
+from storyline.stories.assign._batch import Profile, batch_features
 from storyline.stories.assign._book import StoryBook
 from storyline.stories.assign._contract import ROLE
 from storyline.stories.assign._keys import ArticleKeys, article_keys
-from storyline.stories.assign._model import MODEL_PATH, AssignModel, Score, Side, gap_days, side_features
+from storyline.stories.assign._model import MODEL_PATH, AssignModel, Score, gap_days
 from storyline.stories.assign._state import NO_TIME, StoryState, decode_state, encode_state
 from storyline.stories.assign._storylines import StorylineBook
 from storyline.stories.similarity import TextSignals, text_signals
@@ -220,7 +223,7 @@ class StoryAssigner:
         if original is not None:
             story, score, is_new = book.stories[original], 1.0, False
         else:
-            side = book.article_side(keys.keys, document, title, at_us)
+            side = book.article_profile(keys.keys, document, title, at_us)
             short = len(item.text) < self.model.short_chars
             best, score, row = self._best(side, at_us, short)
             is_new = best is None
@@ -236,48 +239,68 @@ class StoryAssigner:
         story.sources = _with(story.sources, item.source)
         self.lines.grow(story, at_us)
         changed[story.id] = story
-        story = self._merge_from(story, at_us, changed, events)
-        self.lines.link(story, at_us, changed, events)
+        story, near = self._merge_from(story, at_us, changed, events)
+        self.lines.link(story, at_us, changed, events, near=near)
         assignment = Assignment(item.article_id, story.id, round(score, 6), is_new)
         return self._outcome(assignment, changed, events)
 
     def _best(
-        self, side: Side, at_us: int, short: bool
+        self, side: Profile, at_us: int, short: bool
     ) -> tuple[StoryState | None, float, npt.NDArray[np.float64] | None]:
-        join, min_cosine = self.model.join, self.model.min_cosine
+        join = self.model.join
         threshold = self.model.short_threshold if short else join.threshold
+        found = self.book.candidates(side, at_us, self.model.n_candidates)
+        stories, scores, rows = self._scores(join, side, found)
         best: StoryState | None = None
         best_score, best_row = -math.inf, None
-        for candidate in self.book.candidates(side, at_us, self.model.n_candidates):
-            if float(side.centroid @ candidate.unit_centroid()) < min_cosine:
-                continue  # too far to be the same story (and cheaper to skip before building a side)
-            score, row = self._score(join, side, self.book.story_side(candidate))
+        for candidate, score, row in zip(stories, scores, rows, strict=True):
             if score > best_score:  # candidates come sorted by id: ties keep the smallest
                 best, best_score, best_row = candidate, score, row
         if best is None or best_score < threshold:
             return None, best_score if best is not None else 0.0, None
         return best, best_score, best_row
 
-    def _score(self, linear: Score, a: Side, b: Side) -> tuple[float, npt.NDArray[np.float64]]:
-        row = side_features(a, b, self.book.stats.idf)
-        return linear(row) - self.model.time_penalty * math.log1p(gap_days(a, b, NO_TIME)), row
+    def _scores(
+        self, score: Score, side: Profile, candidates: Sequence[StoryState]
+    ) -> tuple[list[StoryState], list[float], npt.NDArray[np.float64]]:
+        """The candidates close enough to be scored (centroid cosine at least ``min_cosine``: cheaper
+        to skip before building features), each one's score less the time penalty, and their
+        feature rows: one batch for all (``_batch.batch_features``)."""
+        kept: list[StoryState] = []
+        profiles: list[Profile] = []
+        cosines: list[float] = []
+        for candidate in candidates:
+            cosine = float(side.centroid @ self.book.unit_centroid(candidate))
+            if cosine < self.model.min_cosine:
+                continue  # too far to be the same story
+            kept.append(candidate)
+            profiles.append(self.book.profile(candidate))
+            cosines.append(cosine)
+        rows = batch_features(side, profiles, self.book.stats.idf, cosines)
+        penalty = self.model.time_penalty
+        scores = [
+            s - penalty * math.log1p(gap_days(side, p, NO_TIME))
+            for s, p in zip(score.many(rows), profiles, strict=True)
+        ]
+        return kept, scores, rows
 
     def _merge_from(
         self, story: StoryState, at_us: int, changed: dict[str, StoryState], events: list[StoryEvent]
-    ) -> StoryState:
+    ) -> tuple[StoryState, list[StoryState] | None]:
+        """Merge the changed story with its best candidates while they pass; the story that remains,
+        and its candidates when the last look found no merge (the story has not changed since)."""
         merge, book = self.model.merge, self.book
         for _ in range(MAX_MERGES):
-            side = book.story_side(story)
+            side = book.profile(story)
+            found = book.candidates(side, at_us, self.model.n_candidates, exclude=story.id)
+            stories, scores, _ = self._scores(merge, side, found)
             best: StoryState | None = None
             best_score = -math.inf
-            for candidate in book.candidates(side, at_us, self.model.n_candidates, exclude=story.id):
-                if float(side.centroid @ candidate.unit_centroid()) < self.model.min_cosine:
-                    continue
-                score, _ = self._score(merge, side, book.story_side(candidate))
+            for candidate, score in zip(stories, scores, strict=True):
                 if score > best_score:
                     best, best_score = candidate, score
             if best is None or best_score < merge.threshold:
-                break
+                return story, found
             survivor, merged = (story, best) if _older(story, best) else (best, story)
             merged_row = self._row(merged, merged_into=survivor.id)
             self.lines.merge_stories(survivor, merged, changed, events)
@@ -292,7 +315,7 @@ class StoryAssigner:
             )
             LOGGER.debug("assign: merged story %s into %s (%.2f)", merged.id, survivor.id, best_score)
             story = survivor
-        return story
+        return story, None
 
     def _at(self) -> datetime:
         at = from_us(self.book.now_us)

@@ -5,6 +5,11 @@ them, and the vector index over the *active* ones (last seen within the assignme
 stream's current time). Stories last seen more than ``horizon`` ago (the storyline window) are
 forgotten. Everything here is a function of the states it holds and the stream clock, which is
 what makes ``StoryAssigner.restore`` exact.
+
+``profile`` (and ``unit_centroid``) keep what scoring needs of a story (``_batch.Profile``: unit
+centroid and title, member rows, mean cohesion) for the ``PROFILE_CACHE`` most recently used
+stories, until the story changes: an entry is used only while the state's arrays are the same
+objects and its counts and times the same numbers (every change replaces an array, never edits one).
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ from __future__ import annotations
 import hashlib
 import heapq
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from storyline.stories.assign._batch import Profile
 from storyline.stories.assign._index import KeyStats, VectorIndex
 from storyline.stories.assign._keys import (
     DATE,
     ENTITY,
     HEAD,
     HEAD_NUMBER,
+    N_KINDS,
     NAME,
     NUMBER,
     PLACE,
@@ -59,13 +68,69 @@ PROFILE_CAPS = {
     HEAD_NUMBER: 16,
     WEEKDAY: 7,
 }
+_NO_KEYS: Keys = np.zeros(0, dtype=np.int64)
+_CAPS = np.array([PROFILE_CAPS.get(kind, np.iinfo(np.int64).max) for kind in range(N_KINDS)])
 #: Member article ids a story remembers (near-copies of them join it).
 RECENT_IDS = 64
+#: Stories whose unit centroid and ``Profile`` are kept between calls (the most recently used).
+PROFILE_CACHE = 2048
+
+
+class Probe(Protocol):
+    """What finding candidates reads of a side: its centroid and keys (a ``Side`` or a ``Profile``)."""
+
+    @property
+    def centroid(self) -> Floats: ...
+
+    @property
+    def keys(self) -> Keys: ...
 
 
 def story_id_for(article_id: str) -> str:
     """The id of the story an article founds: ``s`` + 15 hex digits of sha256(article id)."""
     return "s" + hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()[:15]
+
+
+class _Held:
+    """What is kept of one story between calls, with the state's arrays and numbers it was built
+    from: it is valid while those are the same (a change replaces an array, never edits it)."""
+
+    __slots__ = (
+        "centroid",
+        "cohesion",
+        "counts",
+        "first_us",
+        "keys",
+        "last_us",
+        "members",
+        "n",
+        "n_cohesion",
+        "profile",
+        "title",
+        "unit",
+    )
+
+    def __init__(self, story: StoryState) -> None:
+        self.keys, self.counts, self.n = story.keys, story.counts, story.n
+        self.centroid, self.title, self.members = story.centroid, story.title, story.members
+        self.cohesion, self.n_cohesion = story.cohesion, story.n_cohesion
+        self.first_us, self.last_us = story.first_us, story.last_us
+        self.unit: Floats | None = None
+        self.profile: Profile | None = None
+
+    def holds(self, story: StoryState) -> bool:
+        return (
+            self.centroid is story.centroid
+            and self.keys is story.keys
+            and self.counts is story.counts
+            and self.title is story.title
+            and self.members is story.members
+            and self.cohesion is story.cohesion
+            and self.n == story.n
+            and self.n_cohesion == story.n_cohesion
+            and self.first_us == story.first_us
+            and self.last_us == story.last_us
+        )
 
 
 def _later(a: int, b: int) -> int:
@@ -92,9 +157,10 @@ class StoryBook:
         self.seq = 0
         self._free: list[int] = []
         self._next_slot = 0
-        self._posted: dict[int, tuple[int, ...]] = {}
+        self._posted: dict[int, Keys] = {}  # slot -> the keys its story posts
         self._idle: list[tuple[int, str]] = []  # (last_us, id); stale entries are skipped
         self._old: list[tuple[int, str]] = []
+        self._profiles: OrderedDict[str, _Held] = OrderedDict()  # least recently used first
 
     def use_dim(self, dim: int) -> None:
         """Fix the vector dimension on the first vector seen."""
@@ -119,6 +185,60 @@ class StoryBook:
             cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
             if story.n_cohesion
             else None,
+        )
+
+    def _held(self, story: StoryState) -> _Held:
+        """The cache entry of ``story``: the one held while the story is unchanged, else a new one."""
+        held = self._profiles.get(story.id)
+        if held is not None and held.holds(story):
+            self._profiles.move_to_end(story.id)
+            return held
+        held = self._profiles[story.id] = _Held(story)
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return held
+
+    def unit_centroid(self, story: StoryState) -> Floats:
+        """``story.unit_centroid()``, kept until the story changes."""
+        held = self._held(story)
+        if held.unit is None:
+            held.unit = story.unit_centroid()
+        return held.unit
+
+    def profile(self, story: StoryState) -> Profile:
+        """The story's side without its IDF (what ``story_side`` gives, less ``idf``), kept until the
+        story changes."""
+        held = self._held(story)
+        if held.profile is None:
+            if held.unit is None:
+                held.unit = story.unit_centroid()
+            held.profile = Profile(
+                keys=story.keys,
+                counts=story.counts,
+                n=story.n,
+                centroid=held.unit,
+                title=story.unit_title(),
+                members=story.member_rows(),
+                first_us=story.first_us,
+                last_us=story.last_us,
+                cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
+                if story.n_cohesion
+                else None,
+            )
+        return held.profile
+
+    @staticmethod
+    def article_profile(keys: Keys, document: Floats, title: Floats, at_us: int) -> Profile:
+        """An article as a side of one member (``article_side`` without the IDF)."""
+        return Profile(
+            keys=keys,
+            counts=np.ones(len(keys), dtype=np.int32),
+            n=1,
+            centroid=document,
+            title=title,
+            members=document[None, :],
+            first_us=at_us,
+            last_us=at_us,
         )
 
     def article_side(self, keys: Keys, document: Floats, title: Floats, at_us: int) -> Side:
@@ -177,7 +297,7 @@ class StoryBook:
         return story is not None and story.last_us == entry[0]
 
     # -- candidates ----------------------------------------------------------------------------
-    def candidates(self, side: Side, at_us: int, k: int, exclude: str = "") -> list[StoryState]:
+    def candidates(self, side: Probe, at_us: int, k: int, exclude: str = "") -> list[StoryState]:
         """Active stories near ``side`` by centroid or sharing a rare name, sorted by id."""
         found = {s for s in self.vectors.search(side.centroid, k + 1)}
         found.update(self.stats.lookup(side.keys))
@@ -186,7 +306,7 @@ class StoryBook:
 
     def linked_candidates(self, story: StoryState) -> list[StoryState]:
         """Stories sharing a posted key with ``story`` (any age in memory), sorted by id."""
-        slots = self.stats.lookup(np.asarray(self._posted.get(story.slot, ()), dtype=np.int64))
+        slots = self.stats.lookup(self._posted.get(story.slot, _NO_KEYS))
         return sorted((self.by_slot[s] for s in slots if self.by_slot[s].id != story.id), key=lambda s: s.id)
 
     # -- changes -------------------------------------------------------------------------------
@@ -220,7 +340,7 @@ class StoryBook:
         if counted:
             self.stats.add(story.keys, -1)
         kinds = kinds_of(keys)
-        if any(int((kinds == kind).sum()) > cap for kind, cap in PROFILE_CAPS.items()):
+        if (np.bincount(kinds, minlength=N_KINDS)[:N_KINDS] > _CAPS).any():
             keep = np.zeros(len(keys), dtype=bool)
             for kind, cap in PROFILE_CAPS.items():
                 mine = np.flatnonzero(kinds == kind)
@@ -254,14 +374,15 @@ class StoryBook:
 
     def _touch(self, story: StoryState) -> None:
         if story.last_us != NO_TIME:
-            heapq.heappush(self._idle, (story.last_us, story.id))
-            heapq.heappush(self._old, (story.last_us, story.id))
+            entry = (story.last_us, story.id)  # one tuple in both heaps
+            heapq.heappush(self._idle, entry)
+            heapq.heappush(self._old, entry)
         if (
             self.now_us == NO_TIME
             or story.last_us == NO_TIME
             or story.last_us >= self.now_us - self.window_us
         ):
-            self.vectors.put(story.slot, story.unit_centroid(), story.n)
+            self.vectors.put(story.slot, self.unit_centroid(story), story.n)
 
     def cohere(self, story: StoryState, row: npt.NDArray[np.float64]) -> None:
         """Count the join features of a new member into the story's cohesion sums."""
@@ -305,6 +426,7 @@ class StoryBook:
     def forget(self, story: StoryState) -> None:
         """Drop a story from memory and every index (merged away, or past the horizon)."""
         self.on_forget(story)
+        self._profiles.pop(story.id, None)
         self.stats.add(story.keys, -1)
         self.stats.post(story.slot, self._posted.pop(story.slot, ()), ())
         self.vectors.drop(story.slot)
@@ -354,8 +476,9 @@ class StoryBook:
             self.stats.post(story.slot, (), self._posted[story.slot])
             self.article_story.update((a, story.id) for a in story.recent_ids)
             if story.last_us != NO_TIME:
-                self._idle.append((story.last_us, story.id))
-                self._old.append((story.last_us, story.id))
+                entry = (story.last_us, story.id)
+                self._idle.append(entry)
+                self._old.append(entry)
         heapq.heapify(self._idle)
         heapq.heapify(self._old)
         self._reload_vectors()
@@ -365,9 +488,11 @@ class StoryBook:
         """Rebuild the vector index from every active story (in the mode their number calls for)."""
         active = [s for s in self.stories.values() if self.is_active(s, self.now_us)]
         slots = np.asarray([s.slot for s in active], dtype=np.int64)
-        rows = (
-            np.stack([s.unit_centroid() for s in active])
-            if active
-            else np.zeros((0, self.vectors.dim), np.float32)
-        )
+
+        def rows(start: int, stop: int) -> Floats:
+            out = np.empty((stop - start, self.vectors.dim), dtype=np.float32)
+            for i, story in enumerate(active[start:stop]):
+                out[i] = story.unit_centroid()
+            return out
+
         self.vectors.reload(slots, rows)

@@ -5,8 +5,10 @@
   the names, entities and places most members of a story carry to the story's slot.
 - ``VectorIndex``: unit centroids by slot. Exact (one matrix product) up to ``exact_max`` live
   stories, then an HNSW graph (``usearch``). Exact search makes restored runs decide exactly as
-  uninterrupted ones; HNSW results depend on insertion order, so above ``exact_max`` a restored
-  run can differ where the graph misses a candidate (its recall is measured in the benchmark).
+  uninterrupted ones; HNSW results depend on insertion order (and a bulk load inserts in parallel
+  threads, so two loads of the same stories give different graphs), so above ``exact_max`` a
+  restored run can differ where the graph misses a candidate (its recall is measured in the
+  benchmark).
   A big story's centroid is re-inserted in the graph only when the story has grown by a quarter
   (it barely moves in between); candidates are always re-scored exactly.
 """
@@ -14,7 +16,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,9 @@ REINDEX_GROWTH = 1.25
 REINDEX_BELOW = 8
 GRAPH_CONNECTIVITY = 16
 GRAPH_EXPANSION = 64
+#: Vectors handed to the graph at a time when it is rebuilt. (A graph built with the library's
+#: default threads differs from build to build anyway: insertions run in parallel.)
+RELOAD_CHUNK = 16_384
 
 
 class KeyStats:
@@ -72,19 +77,21 @@ class KeyStats:
         return out
 
     @staticmethod
-    def posted(keys: Keys, counts: npt.NDArray[np.int32], n: int) -> tuple[int, ...]:
+    def posted(keys: Keys, counts: npt.NDArray[np.int32], n: int) -> Keys:
         """The keys a story posts: names, entities and places most members carry, those in the
-        members' headlines and openings first, then the most carried."""
+        members' headlines and openings first, then the most carried (an array: a story holds one)."""
         kinds = kinds_of(keys)
-        own = np.isin(kinds, POSTED_KINDS) & (counts * 2 >= n)
+        own = _posted_kind(kinds) & (counts * 2 >= n)
         chosen, chosen_counts = keys[own], counts[own]
-        heads = as_kind(keys[(kinds == HEAD) & (counts * 2 >= n)], NAME)
-        in_head = np.isin(chosen, heads)
+        heads = as_kind(keys[(kinds == HEAD) & (counts * 2 >= n)], NAME)  # sorted, as ``keys`` are
+        in_head = _among(chosen, heads)
         order = np.lexsort((chosen, -chosen_counts, ~in_head))[:MAX_POSTED]
-        return tuple(int(k) for k in chosen[order])
+        out: Keys = chosen[order]
+        return out
 
-    def post(self, slot: int, old: Iterable[int], new: Iterable[int]) -> None:
-        old_set, new_set = set(old), set(new)
+    def post(self, slot: int, old: Keys | Iterable[int], new: Keys | Iterable[int]) -> None:
+        """Move ``slot``'s postings from the keys ``old`` to the keys ``new``."""
+        old_set, new_set = set(_ints(old)), set(_ints(new))
         for key in old_set - new_set:
             holders = self.postings.get(key)
             if holders is not None:
@@ -96,8 +103,7 @@ class KeyStats:
 
     def lookup(self, keys: Keys) -> list[int]:
         """Slots of stories posting one of the rarest names/entities/places among ``keys``."""
-        kinds = kinds_of(keys)
-        mine = keys[np.isin(kinds, POSTED_KINDS)]
+        mine = keys[_posted_kind(kinds_of(keys))]
         if not len(mine):
             return []
         counts = self.count(mine)
@@ -108,6 +114,31 @@ class KeyStats:
         for key in mine[order]:
             found.update(self.postings.get(int(key), ()))
         return sorted(found)
+
+
+def _ints(keys: Keys | Iterable[int]) -> Iterable[int]:
+    return keys.tolist() if isinstance(keys, np.ndarray) else keys
+
+
+def _posted_kind(kinds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """``np.isin(kinds, POSTED_KINDS)`` without its set-up cost on small arrays."""
+    out: npt.NDArray[np.bool_] = np.equal(kinds, POSTED_KINDS[0])
+    for kind in POSTED_KINDS[1:]:
+        out |= kinds == kind
+    return out
+
+
+def _among(keys: Keys, sorted_keys: Keys) -> npt.NDArray[np.bool_]:
+    """``np.isin(keys, sorted_keys)`` for sorted ``sorted_keys``."""
+    if not len(sorted_keys):
+        return np.zeros(len(keys), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    out: npt.NDArray[np.bool_] = np.equal(sorted_keys[at], keys)
+    return out
+
+
+def _rows_of(matrix: Floats) -> Callable[[int, int], Floats]:
+    return lambda start, stop: matrix[start:stop]
 
 
 class VectorIndex:
@@ -138,8 +169,12 @@ class VectorIndex:
             return self.n_used > self.exact_max
         return self.n_used <= self.exact_max // 2
 
-    def reload(self, slots: npt.NDArray[np.int64], vectors: Floats) -> None:
-        """Replace the whole index with ``vectors`` (rows) at ``slots``, in the mode their count calls for."""
+    def reload(self, slots: npt.NDArray[np.int64], vectors: Floats | Callable[[int, int], Floats]) -> None:
+        """Replace the whole index with one vector per slot (rows of ``vectors``, or ``vectors(i, j)``:
+        the rows of ``slots[i:j]``), in the mode their count calls for. A graph takes them
+        ``RELOAD_CHUNK`` at a time, so the owner need not build a matrix of every live vector (320 MB
+        for 156,000 stories)."""
+        rows = vectors if callable(vectors) else _rows_of(vectors)
         self.n_used = len(slots)
         self._indexed_n = {}
         size = 64
@@ -150,7 +185,7 @@ class VectorIndex:
         if self.n_used <= self.exact_max:
             self._graph = None
             self.matrix = np.zeros((size, self.dim), dtype=np.float32)
-            self.matrix[slots] = vectors
+            self.matrix[slots] = rows(0, len(slots))
             return
         from usearch.index import Index
 
@@ -164,8 +199,9 @@ class VectorIndex:
             expansion_add=GRAPH_EXPANSION,
             expansion_search=GRAPH_EXPANSION,
         )
-        if len(slots):
-            self._graph.add(slots.astype(np.uint64), np.ascontiguousarray(vectors, dtype=np.float32))
+        for start in range(0, len(slots), RELOAD_CHUNK):
+            stop = min(start + RELOAD_CHUNK, len(slots))
+            self._graph.add(slots[start:stop].astype(np.uint64), np.ascontiguousarray(rows(start, stop)))
 
     def _grow(self, slot: int) -> None:
         size = len(self.used)

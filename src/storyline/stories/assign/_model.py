@@ -32,7 +32,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -233,7 +233,17 @@ def side_features(a: Side, b: Side, idf_of: IdfOf) -> npt.NDArray[np.float64]:
     return np.concatenate([row, relative])
 
 
-def gap_days(a: Side, b: Side, no_time: int) -> float:
+class Span(Protocol):
+    """What ``gap_days`` reads of a side (a ``Side`` or a ``_batch.Profile``)."""
+
+    @property
+    def first_us(self) -> int: ...
+
+    @property
+    def last_us(self) -> int: ...
+
+
+def gap_days(a: Span, b: Span, no_time: int) -> float:
     """Days between the two sides' time spans (0 when they overlap or a time is unknown)."""
     if no_time in (a.first_us, a.last_us, b.first_us, b.last_us):
         return 0.0
@@ -251,6 +261,11 @@ class LinearScore:
 
     def __call__(self, row: npt.NDArray[np.float64]) -> float:
         return float(np.dot(np.asarray(self.weights), row)) + self.bias
+
+    def many(self, rows: npt.NDArray[np.float64]) -> list[float]:
+        """The score of each row (one dot product a row: a matrix product may add in another order)."""
+        weights = np.asarray(self.weights)
+        return [float(np.dot(weights, row)) + self.bias for row in rows]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -282,6 +297,20 @@ class TreeScore:
             step = np.where(x[at] <= self.cut[node], self.left[node], self.right[node])
             node = np.where(at >= 0, step, node)
         return self.bias + self.scale * float(self.value[node].sum())
+
+    def many(self, rows: npt.NDArray[np.float64]) -> list[float]:
+        """The score of each row, all rows and trees at once (each row's leaves summed as above)."""
+        m = len(rows)
+        x = np.zeros((m, rows.shape[1] + 1), dtype=np.float64)  # the last column is the pad
+        x[:, :-1] = rows.astype(np.float32)
+        node = np.broadcast_to(self.roots, (m, len(self.roots)))
+        row_of = np.arange(m)[:, None]
+        for _ in range(self.depth):
+            at = self.feature[node]
+            step = np.where(x[row_of, at] <= self.cut[node], self.left[node], self.right[node])
+            node = np.where(at >= 0, step, node)
+        sums = self.value[node].sum(axis=1)  # a row's leaf values summed as one 1-D sum would
+        return [self.bias + self.scale * float(total) for total in sums]
 
 
 Score = LinearScore | TreeScore

@@ -36,6 +36,10 @@ _LINE = struct.Struct("<qqqqq")
 _MEMBER_SCALE = 127.0
 #: Running sums of the join features of members (see ``assign_model.COHESION``).
 N_COHESION = 3
+#: The cohesion sums of every story that has none yet: one shared, read-only array (a change
+#: replaces a story's sums, never edits them).
+NO_COHESION = np.zeros(N_COHESION, dtype=np.float32)
+NO_COHESION.flags.writeable = False
 
 
 @dataclass(slots=True)
@@ -71,7 +75,7 @@ class StoryState:
     storyline_id: str = ""
     line: LineSnapshot = field(default_factory=LineSnapshot)
     recent_ids: tuple[str, ...] = ()
-    cohesion: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(N_COHESION, dtype=np.float32))
+    cohesion: npt.NDArray[np.float32] = field(default_factory=lambda: NO_COHESION)
     n_cohesion: int = 0
     languages: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -191,6 +195,8 @@ def decode_state(data: bytes) -> StoryState:
     members = reader.array("i1", n_members * int(dim)).reshape(n_members, int(dim))
     (n_cohesion,) = struct.unpack("<I", reader.take(4))
     cohesion = reader.array("<f4", N_COHESION).astype(np.float32)
+    if n_cohesion == 0 and not cohesion.any():
+        cohesion = NO_COHESION
     return StoryState(
         id=story_id,
         founder=founder,

@@ -21,8 +21,9 @@ import math
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import StoryEvent, Storyline
+from storyline.stories.assign._batch import Profile, batch_features
 from storyline.stories.assign._book import StoryBook
-from storyline.stories.assign._model import AssignModel, gap_days, side_features
+from storyline.stories.assign._model import AssignModel, gap_days
 from storyline.stories.assign._state import NO_TIME, LineSnapshot, StoryState
 
 __all__ = ["StorylineBook", "storyline_id_for"]
@@ -138,27 +139,42 @@ class StorylineBook:
             )
 
     def link(
-        self, story: StoryState, at_us: int, changed: dict[str, StoryState], events: list[StoryEvent]
+        self,
+        story: StoryState,
+        at_us: int,
+        changed: dict[str, StoryState],
+        events: list[StoryEvent],
+        near: list[StoryState] | None = None,
     ) -> None:
-        """Join ``story``'s storyline to the best linked one, at its founding and as it doubles."""
+        """Join ``story``'s storyline to the best linked one, at its founding and as it doubles.
+        ``near``: the story's candidates (``StoryBook.candidates``) when the caller has them."""
         if story.n & (story.n - 1):
             return  # not a power of two
         link = self.model.link
-        side = self.book.story_side(story)
-        near = self.book.candidates(side, at_us, self.model.n_candidates, exclude=story.id)
+        side = self.book.profile(story)
+        if near is None:
+            near = self.book.candidates(side, at_us, self.model.n_candidates, exclude=story.id)
         pool = {s.id: s for s in (*self.book.linked_candidates(story), *near)}
-        best: StoryState | None = None
-        best_score = -math.inf
+        others: list[StoryState] = []
+        profiles: list[Profile] = []
+        cosines: list[float] = []
         for other_id in sorted(pool):
             other = pool[other_id]
             if other.storyline_id == story.storyline_id:
                 continue
-            if float(side.centroid @ other.unit_centroid()) < self.model.min_cosine:
+            cosine = float(side.centroid @ self.book.unit_centroid(other))
+            if cosine < self.model.min_cosine:
                 continue
-            other_side = self.book.story_side(other)
-            if gap_days(side, other_side, NO_TIME) * 86_400e6 > self.window_us:
+            profile = self.book.profile(other)
+            if gap_days(side, profile, NO_TIME) * 86_400e6 > self.window_us:
                 continue
-            score = link(side_features(side, other_side, self.book.stats.idf))
+            others.append(other)
+            profiles.append(profile)
+            cosines.append(cosine)
+        rows = batch_features(side, profiles, self.book.stats.idf, cosines)
+        best: StoryState | None = None
+        best_score = -math.inf
+        for other, score in zip(others, link.many(rows), strict=True):
             if score > best_score:
                 best, best_score = other, score
         if best is not None and best_score >= link.threshold:
