@@ -7,49 +7,28 @@
   (``innerText``: the stylesheet's ``text-transform`` applied, which the HTML scan only emulates).
 
 Skipped, with the reason, without ``/usr/bin/chromium`` or the playwright package, like
-``test_web_browser.py``, whose launch arguments this module shares.
+the other browser tests (``tests/browser_support.py``).
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from storyline.web import create_app
+from tests.browser_support import launch, require_browser, serve, watched_page
 from tests.plain_scan import Corpus, scan_text
 from tests.realistic_store import build_store, corpus_texts
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+require_browser()
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"needs Debian's chromium at {CHROMIUM}: run scripts/install_system_deps.sh", allow_module_level=True
-    )
-pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip)")
-
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -66,55 +45,22 @@ def app(store: SqliteStore) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def base_url(app: FastAPI) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launch() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
     """A page whose network is this test server only; any other request, console error, page error
     or dialog fails the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    problems: list[str] = []
-
-    def only_this_server(route: Route) -> None:
-        url = route.request.url
-        if url == base_url or url.startswith(base_url + "/"):
-            route.continue_()
-        else:
-            problems.append(f"request elsewhere: {url}")
-            route.abort()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console: {message.text}")
-
-    context.route("**/*", only_this_server)
-    tab = context.new_page()
-    tab.on("console", on_console)
-    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    yield tab
-    context.close()
-    assert problems == []
+    with watched_page(browser, height=900, only_host=base_url) as tab:
+        yield tab
 
 
 def test_swagger_ui_renders_every_operation_offline(page: Page, base_url: str, app: FastAPI) -> None:

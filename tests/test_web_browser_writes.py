@@ -3,50 +3,31 @@ with a write token set, so every form is sent with the token typed in it (and th
 cookie the browser keeps by itself).
 
 Skipped, with the reason, when ``/usr/bin/chromium`` or the playwright package is missing (as
-``test_web_browser.py``, whose fixtures these copy). No dialog may ever open, and no page may log a
+the other browser tests: ``tests/browser_support.py``). No dialog may ever open, and no page may log a
 console error (a Content-Security-Policy violation logs one).
 """
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from storyline.web import create_app
+from tests.browser_support import launch, require_browser, serve, watched_page
 from tests.conftest import AFP_SEED
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+require_browser()
+
+from playwright.sync_api import Browser, Page  # noqa: E402
+
 TOKEN = "browser-token-5678"
 HOSTILE = "<img src=x onerror=alert(1)>"
-
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"needs Debian's chromium at {CHROMIUM}: run scripts/install_system_deps.sh", allow_module_level=True
-    )
-pytest.importorskip("playwright.sync_api", reason="needs the playwright package (pip)")
-
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Error, Page, sync_playwright  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -58,53 +39,21 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteStore]:
 
 @pytest.fixture(scope="module")
 def base_url(store: SqliteStore) -> Iterator[str]:
-    port = _free_port()
-    app = create_app(store, Settings(db=str(store.path), workers=1), token=TOKEN)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(create_app(store, Settings(db=str(store.path), workers=1), token=TOKEN)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with launch() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page that fails the test on any dialog or console error (bar the wrong-token 401)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860}, java_script_enabled=True)
-    tab = context.new_page()
-    problems: list[str] = []
-
-    def on_dialog(dialog: Dialog) -> None:
-        problems.append(f"dialog: {dialog.message}")
-        dialog.dismiss()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error" and "401" not in message.text:
-            problems.append(f"console: {message.text}")
-
-    def on_error(error: Error) -> None:
-        problems.append(f"page error: {error}")
-
-    tab.on("dialog", on_dialog)
-    tab.on("console", on_console)
-    tab.on("pageerror", on_error)
-    yield tab
-    context.close()
-    assert problems == []
+    with watched_page(browser, ignore_console=lambda text: "401" in text) as tab:
+        yield tab
 
 
 def test_add_edit_and_delete_a_watchlist_with_the_token(
