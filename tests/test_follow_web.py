@@ -12,6 +12,7 @@ from storyline.model import Source
 from storyline.settings import Settings
 from storyline.store import MemoryStore
 from storyline.web import create_app
+from tests.test_web_writes import csrf_of
 
 EVIL = '<script>alert("x")</script>'
 
@@ -69,18 +70,35 @@ def test_forms_add_pause_and_resume_and_refuse_cross_site_posts(store: MemorySto
         "/sources", data={"url": "https://evil.example/"}, headers={"Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403 and store.list_sources() == []
+    csrf = csrf_of(web, "/sources")
     added = web.post(
-        "/sources", data={"url": "https://example.com/feed", "every": "30m"}, follow_redirects=False
+        "/sources",
+        data={"url": "https://example.com/feed", "every": "30m", "csrf": csrf},
+        follow_redirects=False,
     )
     assert added.status_code == 303
     [source] = store.list_sources()
     assert source.every_s == 1800
-    assert web.post(f"/sources/{source.id}/pause", follow_redirects=False).status_code == 303
+    field = {"csrf": csrf}
+    assert web.post(f"/sources/{source.id}/pause", data=field, follow_redirects=False).status_code == 303
     assert store.get_source(source.id).paused  # type: ignore[union-attr]
     assert "Resume" in web.get("/sources").text
-    assert web.post(f"/sources/{source.id}/resume", follow_redirects=False).status_code == 303
+    assert web.post(f"/sources/{source.id}/resume", data=field, follow_redirects=False).status_code == 303
     assert not store.get_source(source.id).paused  # type: ignore[union-attr]
-    assert web.post("/sources/nope/pause").status_code == 404
+    assert web.post("/sources/nope/pause", data=field).status_code == 404
+
+
+def test_forms_refuse_a_post_without_the_csrf_field(store: MemoryStore) -> None:
+    """A same-origin post that passes the write guard still needs the field issued with the page."""
+    web = client(store)
+    csrf = csrf_of(web, "/sources")
+    for data in ({"url": "https://example.com/feed"}, {"url": "https://example.com/feed", "csrf": "0" * 64}):
+        refused = web.post("/sources", data=data, follow_redirects=False)
+        assert refused.status_code == 403 and store.list_sources() == []
+    web.post("/sources", data={"url": "https://example.com/feed", "csrf": csrf}, follow_redirects=False)
+    [source] = store.list_sources()
+    assert web.post(f"/sources/{source.id}/pause", follow_redirects=False).status_code == 403
+    assert not store.get_source(source.id).paused  # type: ignore[union-attr]
 
 
 def test_forms_need_the_token_when_one_is_set(store: MemoryStore) -> None:
@@ -93,12 +111,14 @@ def test_forms_carry_the_token_in_a_field(store: MemoryStore) -> None:
     web = client(store, token="s3cret")
     page = web.get("/sources").text
     assert 'type="password" name="token"' in page
-    wrong = {"url": "https://example.com/feed", "token": "guess"}
+    csrf = csrf_of(web, "/sources")
+    wrong = {"url": "https://example.com/feed", "token": "guess", "csrf": csrf}
     assert web.post("/sources", data=wrong).status_code == 401
     assert store.list_sources() == []
-    right = {"url": "https://example.com/feed", "token": "s3cret"}
+    right = {"url": "https://example.com/feed", "token": "s3cret", "csrf": csrf}
     assert web.post("/sources", data=right, follow_redirects=False).status_code == 303
     (source,) = store.list_sources()
-    paused = web.post(f"/sources/{source.id}/pause", data={"token": "s3cret"}, follow_redirects=False)
+    field = {"token": "s3cret", "csrf": csrf}
+    paused = web.post(f"/sources/{source.id}/pause", data=field, follow_redirects=False)
     assert paused.status_code == 303
     assert store.get_source(source.id).paused  # type: ignore[union-attr]
