@@ -119,10 +119,9 @@ def _by_given_id(stored: dict[str, object], corpus: Path) -> dict[str, object]:
     """The stored article of each given id (JSONL rows are stored with their line as the origin)."""
     out: dict[str, object] = {}
     for n, line in enumerate(corpus.read_text(encoding="utf-8").splitlines(), 1):
-        given = json.loads(line)["id"]
-        for origin in (f"{corpus}:{n}", f"{corpus}#{n}"):
-            if origin in stored:
-                out[given] = stored[origin]
+        origin = f"{corpus}:{n}"
+        if origin in stored:
+            out[json.loads(line)["id"]] = stored[origin]
     return out
 
 

@@ -172,20 +172,8 @@ class StoryBook:
 
     # -- sides -------------------------------------------------------------------------------
     def story_side(self, story: StoryState) -> Side:
-        return Side(
-            keys=story.keys,
-            counts=story.counts,
-            n=story.n,
-            idf=self.stats.idf(story.keys),
-            centroid=story.unit_centroid(),
-            title=story.unit_title(),
-            members=story.member_rows(),
-            first_us=story.first_us,
-            last_us=story.last_us,
-            cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
-            if story.n_cohesion
-            else None,
-        )
+        """The story's side built afresh, nothing cached (what ``profile`` keeps, with the IDF now)."""
+        return _new_profile(story, story.unit_centroid()).side(self.stats.idf)
 
     def _held(self, story: StoryState) -> _Held:
         """The cache entry of ``story``: the one held while the story is unchanged, else a new one."""
@@ -212,19 +200,7 @@ class StoryBook:
         if held.profile is None:
             if held.unit is None:
                 held.unit = story.unit_centroid()
-            held.profile = Profile(
-                keys=story.keys,
-                counts=story.counts,
-                n=story.n,
-                centroid=held.unit,
-                title=story.unit_title(),
-                members=story.member_rows(),
-                first_us=story.first_us,
-                last_us=story.last_us,
-                cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
-                if story.n_cohesion
-                else None,
-            )
+            held.profile = _new_profile(story, held.unit)
         return held.profile
 
     @staticmethod
@@ -496,3 +472,20 @@ class StoryBook:
             return out
 
         self.vectors.reload(slots, rows)
+
+
+def _new_profile(story: StoryState, unit: Floats) -> Profile:
+    """``story``'s profile with ``unit`` as its unit centroid."""
+    return Profile(
+        keys=story.keys,
+        counts=story.counts,
+        n=story.n,
+        centroid=unit,
+        title=story.unit_title(),
+        members=story.member_rows(),
+        first_us=story.first_us,
+        last_us=story.last_us,
+        cohesion=(story.cohesion / np.float32(story.n_cohesion)).astype(np.float32)
+        if story.n_cohesion
+        else None,
+    )
