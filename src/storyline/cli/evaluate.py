@@ -34,19 +34,54 @@ def _evaluator(task: str) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @click.option(
     "--split",
-    type=click.Choice(["all", "fit", "heldout"]),
+    type=click.Choice(["all", "fit", "tune", "heldout"]),
     default=None,
     help="similarity (default all) and ner (default heldout): the part of the file; heldout = what the "
-    "shipped model was not fitted on",
+    "shipped model was not fitted on; timex --annotations: all (default), tune or heldout",
+)
+@click.option(
+    "--annotations",
+    is_flag=True,
+    help="timex: FILE is an annotation file (src/storyline/evaluate/annotations/timex_*.jsonl) whose "
+    "sentences are read from --data; scores per language",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="with --annotations: the shared data directory (default $STORYLINE_SHARED/data or ../shared/data)",
 )
 @click.pass_obj
 @handle_errors
-def evaluate(obj: Context, task: str, file: Path, as_json: bool, split: str | None) -> None:
+def evaluate(
+    obj: Context,
+    task: str,
+    file: Path,
+    as_json: bool,
+    split: str | None,
+    annotations: bool,
+    data_dir: Path | None,
+) -> None:
     """Score a labelled file: similarity, stories, quotes, timex, ner or entities."""
     run = _evaluator(task)
-    if split is not None and task not in {"similarity", "ner"}:
-        raise click.UsageError(f"--split applies to similarity and ner, not {task}")
+    if annotations and task != "timex":
+        raise click.UsageError(f"--annotations applies to timex, not {task}")
+    if data_dir is not None and not annotations:
+        raise click.UsageError("--data applies with --annotations")
+    split_tasks = {"similarity", "ner", "timex"} if annotations else {"similarity", "ner"}
+    if split is not None and task not in split_tasks:
+        raise click.UsageError(f"--split applies to similarity, ner and timex --annotations, not {task}")
+    if annotations:
+        if split == "fit":
+            raise click.UsageError("timex --annotations splits are all, tune and heldout")
+        module = importlib.import_module("storyline.evaluate.timex")
+        run = module.evaluate_timex_annotations
+    elif split == "tune":
+        raise click.UsageError("--split tune applies to timex --annotations")
     options: dict[str, Any] = {"split": split} if split is not None else {}
+    if annotations:
+        options["data_dir"] = data_dir
     if task in EMBEDDED:
         options["embedder"] = obj.embedder
     with Progress(

@@ -14,12 +14,16 @@ Precision divides by the predictions, recall by the gold timexes.
 
 Split: a document is in ``fit`` when ``int(sha256(id), 16) % 10 < 7`` (about 70 %), else in
 ``heldout``; the rules were tuned on ``fit`` only.
+
+``evaluate_timex_annotations`` scores the other languages the same way, on sentences this project
+annotated over the shared texts (``timex_annotations``), per language and per tune/heldout split.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,10 +32,20 @@ from pathlib import Path
 from typing import Any
 
 from storyline.evaluate.jsonl import read_records
+from storyline.evaluate.timex_annotations import in_split, load_sentences, read_annotations
 from storyline.model import TimeMention
 from storyline.understand.timex import find_time_mentions
 
-__all__ = ["GoldDoc", "GoldTimex", "evaluate_timex", "read_timex_docs", "score_documents", "split_of"]
+__all__ = [
+    "GoldDoc",
+    "GoldTimex",
+    "default_data_dir",
+    "evaluate_timex",
+    "evaluate_timex_annotations",
+    "read_timex_docs",
+    "score_documents",
+    "split_of",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -175,4 +189,50 @@ def evaluate_timex(
     """
     result = score_documents(list(read_timex_docs(path, split=split)), progress=progress)
     result["split"] = split
+    return result
+
+
+def default_data_dir() -> Path:
+    """``$STORYLINE_SHARED/data``, else ``../shared/data`` from the working directory."""
+    return Path(os.environ.get("STORYLINE_SHARED") or "../shared") / "data"
+
+
+_SUMMARY = ("n_gold", "n_pred", "strict_f1", "relaxed_f1", "value_f1", "type_f1", "value_precision",
+            "value_recall")  # fmt: skip
+
+
+def evaluate_timex_annotations(
+    path: Path,
+    *,
+    data_dir: Path | None = None,
+    split: str = "all",
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Score ``find_time_mentions`` on an annotation file (``timex_annotations``), per language.
+
+    Each sentence is tagged alone, in its language, against the annotated DCT. Returns
+    ``n_sentences`` and, for each language ``xx`` in the file, ``xx`` (the chosen ``split``),
+    and with ``split="all"`` also ``xx.tune`` and ``xx.heldout``: each a dict of ``n_sentences``,
+    ``n_gold``, ``n_pred`` and the strict/relaxed/value/type F1 (value precision and recall too).
+    """
+    annotations = in_split(read_annotations(path), split)
+    sentences = load_sentences(annotations, data_dir or default_data_dir())
+    result: dict[str, Any] = {"n_sentences": len(sentences), "split": split}
+    langs = sorted({s.annotation.lang for s in sentences})
+    parts = [(lang, split) for lang in langs]
+    if split == "all":
+        parts += [(lang, part) for lang in langs for part in ("tune", "heldout")]
+    for lang, part in sorted(parts):
+        chosen = [s for s in sentences if s.annotation.lang == lang and part in ("all", s.annotation.split)]
+        docs = [
+            GoldDoc(s.annotation.id, s.text, s.dct, tuple(GoldTimex(*t) for t in s.annotation.timexes))
+            for s in chosen
+        ]
+
+        def tagger(text: str, dct: datetime | None, lang: str = lang) -> Sequence[TimeMention]:
+            return find_time_mentions(text, article_id="", published_at=dct, language=lang)
+
+        scores = score_documents(docs, tagger, progress=progress)
+        key = lang if part == split else f"{lang}.{part}"
+        result[key] = {"n_sentences": len(docs), **{k: scores[k] for k in _SUMMARY}}
     return result
