@@ -7,7 +7,7 @@ for ``\\s+`` and ``%NAME%`` for a fragment of the language's vocabulary (``%MONT
 alternation, in priority order (longer, more specific rules first), and scanned once; the rule that
 matched is then re-run alone on the span to read its groups.
 
-The rules themselves live in ``_rules_en`` and ``_rules_intl``.
+The rules themselves live in ``_rules_en``, ``_rules_intl`` and ``_rules_more``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from storyline.understand.timex._lexicon import Lexicon
 from storyline.understand.timex._numbers import number_pattern, word_alternation
 from storyline.understand.timex._rules_en import RULES_EN
 from storyline.understand.timex._rules_intl import INTL_RULES
+from storyline.understand.timex._rules_more import MORE_RULES
 
 __all__ = ["Grammar", "Rule", "grammar_for"]
 
@@ -152,7 +153,7 @@ def grammar_for(language: str | None) -> Grammar:
     """The compiled grammar of ``language`` (English for unknown languages), built once."""
     lex = lexicon_for(language)
     fragments = _fragments(lex)
-    templates = RULES_EN if lex.lang == "en" else INTL_RULES[lex.lang]
+    templates = RULES_EN if lex.lang == "en" else {**INTL_RULES, **MORE_RULES}[lex.lang]
     rules: list[Rule] = []
     sources: list[str] = []
     for kind, template in templates:

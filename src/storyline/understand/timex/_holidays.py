@@ -33,7 +33,7 @@ HOLIDAYS: dict[str, dict[str, Rule]] = {
     }),
     "de": _forms({
         "weihnachten|erster weihnachtstag": (12, 25), "heiligabend|heiligen abend": (12, 24),
-        "silvester": (12, 31), "neujahr|neujahrstag": (1, 1), "tag der deutschen einheit": (10, 3),
+        "silvester": (12, 31), "neujahr|neujahrstag": (1, 1), "erster mai|tag der arbeit": (5, 1), "tag der deutschen einheit": (10, 3),
         "ostern|ostersonntag": ("easter", 0), "karfreitag": ("easter", -2), "ostermontag": ("easter", 1),
     }),
     "fr": _forms({
@@ -44,6 +44,20 @@ HOLIDAYS: dict[str, dict[str, Rule]] = {
     "es": _forms({
         "navidad": (12, 25), "nochebuena": (12, 24), "nochevieja": (12, 31), "año nuevo": (1, 1),
         "domingo de resurrección|pascua": ("easter", 0), "viernes santo": ("easter", -2),
+    }),
+    "it": _forms({
+        "natale": (12, 25), "vigilia di natale": (12, 24), "capodanno": (1, 1), "san silvestro": (12, 31),
+        "ferragosto": (8, 15), "festa della liberazione": (4, 25), "festa della repubblica": (6, 2),
+        "pasqua": ("easter", 0), "pasquetta|lunedì dell'angelo": ("easter", 1),
+    }),
+    "nl": _forms({
+        "kerstmis|kerst|eerste kerstdag": (12, 25), "kerstavond": (12, 24), "oudejaarsavond|oudjaar": (12, 31),
+        "nieuwjaarsdag|nieuwjaar": (1, 1), "koningsdag": (4, 27), "pasen|paaszondag": ("easter", 0),
+        "goede vrijdag": ("easter", -2), "paasmaandag|tweede paasdag": ("easter", 1),
+    }),
+    "pt": _forms({
+        "natal|dia de natal": (12, 25), "véspera de natal": (12, 24), "ano novo|ano-novo": (1, 1),
+        "réveillon": (12, 31), "páscoa": ("easter", 0), "sexta-feira santa": ("easter", -2),
     }),
 }  # fmt: skip
 

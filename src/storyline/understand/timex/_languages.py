@@ -8,6 +8,7 @@ from storyline.model import lang_code
 from storyline.understand.timex._lexicon import Lexicon
 from storyline.understand.timex._words_en import ENGLISH
 from storyline.understand.timex._words_intl import FRENCH, GERMAN, SPANISH
+from storyline.understand.timex._words_more import DUTCH, ITALIAN, PORTUGUESE
 
 __all__ = ["lexicon_for", "lexicons"]
 
@@ -15,7 +16,7 @@ __all__ = ["lexicon_for", "lexicons"]
 @functools.cache
 def lexicons() -> dict[str, Lexicon]:
     """Every language's lexicon by code (built on first use)."""
-    return {lex.lang: lex for lex in (ENGLISH, GERMAN, FRENCH, SPANISH)}
+    return {lex.lang: lex for lex in (ENGLISH, GERMAN, FRENCH, SPANISH, ITALIAN, DUTCH, PORTUGUESE)}
 
 
 def lexicon_for(language: str | None) -> Lexicon:

@@ -1,4 +1,4 @@
-"""Numbers written in digits or in words (English, German, French, Spanish), for dates and figures.
+"""Numbers written in digits or in words (en, de, fr, es, it, nl, pt), for dates and figures.
 
 ``number_pattern(lang)`` is a regex source matching one number (digits with the language's separators,
 or a phrase of number words); ``parse_number(text, lang)`` turns such a match into a float, or ``None``.
@@ -58,11 +58,41 @@ _ES = {
     "trescientos": 300, "cuatrocientos": 400, "quinientos": 500, "seiscientos": 600,
     "setecientos": 700, "ochocientos": 800, "novecientos": 900, "docena": 12,
 }  # fmt: skip
-_UNITS = {"en": _EN, "de": _DE, "fr": _FR, "es": _ES}
-_HUNDRED = {"en": ("hundred",), "de": ("hundert",), "fr": ("cent", "cents"), "es": ()}
-_THOUSAND = {"en": ("thousand",), "de": ("tausend",), "fr": ("mille",), "es": ("mil",)}
-_JOINERS = {"en": ("and",), "de": ("und",), "fr": ("et",), "es": ("y",)}
-_SMALL_WORDS = frozenset({"a", "an", "un", "une", "una", "ein", "eine", "einen", "einem", "einer"})
+_IT = {
+    "zero": 0, "un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6,
+    "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13,
+    "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
+    "venti": 20, "trenta": 30, "quaranta": 40, "cinquanta": 50, "sessanta": 60, "settanta": 70,
+    "ottanta": 80, "novanta": 90, "cento": 100, "dozzina": 12,
+}  # fmt: skip
+_NL = {
+    "nul": 0, "een": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7,
+    "acht": 8, "negen": 9, "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14,
+    "vijftien": 15, "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19, "twintig": 20,
+    "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60, "zeventig": 70, "tachtig": 80,
+    "negentig": 90, "dozijn": 12,
+}  # fmt: skip
+_PT = {
+    "zero": 0, "um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5, "seis": 6,
+    "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12, "treze": 13, "catorze": 14,
+    "quatorze": 14, "quinze": 15, "dezesseis": 16, "dezasseis": 16, "dezessete": 17, "dezassete": 17,
+    "dezoito": 18, "dezenove": 19, "dezanove": 19, "vinte": 20, "trinta": 30, "quarenta": 40,
+    "cinquenta": 50, "sessenta": 60, "setenta": 70, "oitenta": 80, "noventa": 90, "cem": 100,
+    "cento": 100, "dúzia": 12,
+}  # fmt: skip
+_UNITS = {"en": _EN, "de": _DE, "fr": _FR, "es": _ES, "it": _IT, "nl": _NL, "pt": _PT}
+_HUNDRED = {
+    "en": ("hundred",), "de": ("hundert",), "fr": ("cent", "cents"), "es": (), "it": (), "nl": ("honderd",),
+    "pt": (),
+}  # fmt: skip
+_THOUSAND = {
+    "en": ("thousand",), "de": ("tausend",), "fr": ("mille",), "es": ("mil",), "it": ("mille", "mila"),
+    "nl": ("duizend",), "pt": ("mil",),
+}  # fmt: skip
+_JOINERS = {"en": ("and",), "de": ("und",), "fr": ("et",), "es": ("y",), "it": ("e",), "nl": ("en",), "pt": ("e",)}
+_SMALL_WORDS = frozenset(
+    {"a", "an", "un", "une", "una", "ein", "eine", "einen", "einem", "einer", "uno", "um", "uma", "een"}
+)
 
 
 def word_alternation(words: Iterable[object]) -> str:
@@ -128,7 +158,7 @@ def digits_pattern(lang: str | None) -> str:
 def parse_digits(text: str, lang: str | None) -> float | None:
     """``9,600`` (en) / ``1.000`` (de, es) / ``9 600`` (fr) / ``1,5`` (de, fr, es) -> float."""
     s = re.sub(r"[\u00a0\u202f ]", "", text.strip())
-    decimal, thousands = (".", ",") if lang not in ("de", "fr", "es") else (",", ".")
+    decimal, thousands = (".", ",") if lang not in ("de", "fr", "es", "it", "nl", "pt") else (",", ".")
     if "." in s and "," in s:
         last = max(s.rfind("."), s.rfind(","))
         whole, frac = s[:last], s[last + 1 :]

@@ -33,11 +33,13 @@ _GERMAN = (
     ("clock", rf"(?:{_CLOCK24}|(?P<hour>[01]?\d|2[0-3])) Uhr(?: (?P<minute>[0-5]\d))?"),
     (
         "date",
-        r"(?:(?P<wd>%WD%),? (?:(?:den|dem) )?)?(?P<day>%DAY%)\. ?(?P<month>%MONTH%)(?: (?P<year>%YEAR%))?",
+        r"(?:(?P<wd>%WD%),? (?:(?:den|dem) )?)?(?P<day>%DAY%)\. ?(?P<month>%MONTH%)(?:,?\s+(?P<year>%YEAR%))?",
     ),
     ("half", r"(?:das )?(?P<ord>%ORD%) Halbjahr(?:es|s)?(?: (?P<year>%YEAR%))?"),
     ("quarter", r"(?:(?P<det>das) )?(?P<ord>%ORD%) Quartal(?:s|es)?(?: (?P<year2>%YEAR%))?"),
     ("ago", r"(?P<ago>vor) (?:(?P<approx>%APPROX%) )?(?P<num>%NUM%|%FUZZY%) (?P<unit>%UNIT%)"),
+    ("duration", r"(?P<rel>%LAST%|%NEXT%) (?P<num>%NUM%|%FUZZY%) (?P<unit>%UNIT%)"),
+    ("duration", r"(?P<num>%NUM%) weitere(?:n)? (?P<unit>%UNIT%)"),
     ("in", r"(?<=\bin\s)(?P<num>%NUM%) (?P<unit>%UNIT%)"),
     (
         "relunit",
@@ -50,7 +52,8 @@ _GERMAN = (
     ("month", r"(?:(?P<mod>Anfang|Mitte|Ende) )?(?:(?P<rel>%REL%) )?(?P<month>%MONTH%)"),
     (
         "weekday",
-        r"(?:(?P<rel>%REL%) )?(?P<wd>%WD%)(?:(?P<pod>morgen|vormittag|mittag|nachmittag|abend|nacht)|"
+        r"(?:(?P<mod>späten|frühen) )?(?:(?P<rel>%REL%) )?(?P<wd>%WD%)(?:(?P<pod>morgen|vormittag|mittag|"
+        r"nachmittag|abend|nacht)|"
         r" (?P<pod2>früh|morgen|vormittag|mittag|nachmittag|abend))?",
     ),
     ("relday", r"(?P<dayw>%DAYW%)(?: (?P<pod>%POD%))?"),
@@ -66,7 +69,11 @@ _FRENCH = (
     _ISO,
     _DMY,
     ("clock", rf"(?:{_CLOCK24}|(?P<hour>[01]?\d|2[0-3]) ?h(?:eures?)?(?: (?P<minute>[0-5]\d))?)(?!\w)"),
-    ("date", r"(?:(?P<wd>%WD%) )?(?P<day>%DAY%)(?:er|re)? (?P<month>%MONTH%)(?: (?P<year>%YEAR%))?"),
+    (
+        "date",
+        r"(?:(?P<wd>%WD%) )?(?P<day>%DAY%)(?:er|re)? (?P<month>%MONTH%)(?:(?:\s*,)?\s+(?P<year>%YEAR%))?"
+        r"(?: (?P<rel2>%LAST%|%NEXT%))?",
+    ),
     ("half", r"(?:le )?(?P<ord>%ORD%) semestre(?: (?P<year>%YEAR%))?"),
     ("quarter", r"(?:(?P<det>le) )?(?P<ord>%ORD%) trimestre(?: (?P<year2>%YEAR%))?"),
     ("ago", r"(?P<ago>il y a) (?:(?P<approx>%APPROX%) )?(?P<num>%NUM%|%FUZZY%) (?P<unit>%UNIT%)"),
@@ -106,8 +113,15 @@ _SPANISH = (
     ("clock", rf"{_CLOCK24}(?: horas| h\b)?|(?P<hour>[01]?\d|2[0-3]) horas"),
     (
         "date",
-        r"(?:(?P<wd>%WD%),? )?(?P<day>%DAY%)(?:º|°)? de (?P<month>%MONTH%)(?: (?:de|del) (?P<year>%YEAR%))?",
+        r"(?:(?:pasado|próximo) )?(?:(?P<wd>%WD%),? )?(?P<day>%DAY%)(?:º|°)? de (?P<month>%MONTH%)"
+        r"(?: (?:de|del) (?P<year>%YEAR%))?",
     ),
+    ("date", r"(?P<month>%MONTH%) (?P<day>%DAY%),? (?P<year>%YEAR%)"),
+    ("clock", r"(?P<hour>[01]?\d):(?P<minute>[0-5]\d) ?(?P<ampm>[ap]\.? ?m\.?)"),
+    ("year", r"(?:el )?año (?P<year>%YEAR%)"),
+    ("month", r"mes de (?P<month>%MONTH%)(?: (?:de |del )?(?P<year>%YEAR%))?"),
+    ("duration", r"(?:los |las )?(?P<rel>%LAST%|%NEXT%) (?P<num>%NUM%) (?P<unit>%UNIT%)"),
+    ("duration", r"(?:los |las )?(?P<num>últimos|últimas|próximos|próximas) (?P<unit>%UNIT%)"),
     ("half", r"(?:el |del )?(?P<ord>%ORD%) semestre(?: (?:de|del) (?P<year>%YEAR%))?"),
     ("quarter", r"(?:(?P<det>el|del) )?(?P<ord>%ORD%) trimestre(?: (?:de|del) (?P<year2>%YEAR%))?"),
     ("ago", r"(?P<ago>hace) (?:(?P<approx>%APPROX%) )?(?P<num>%NUM%|%FUZZY%) (?P<unit>%UNIT%)"),

@@ -39,6 +39,9 @@ _FUTURE = {
         "va van será serán habrá prevé prevén previsto prevista próximo próxima mañana hasta planea "
         "planean debe deben deberá"
     ),
+    "it": words("sarà saranno avrà avranno dovrebbe dovrebbero previsto prevista prossimo prossima domani fino"),
+    "nl": words("zal zullen zult gaat gaan moet moeten volgende komende morgen tot gepland verwacht"),
+    "pt": words("vai vão será serão terá terão deve devem deverá previsto prevista próximo próxima amanhã até"),
 }
 _PAST = {
     "en": words(
@@ -60,6 +63,12 @@ _PAST = {
         "dijo dijeron fue fueron ha han había habían era eran hizo hicieron ayer pasado pasada "
         "anterior estuvo tuvo"
     ),
+    "it": words("ha hanno aveva avevano era erano fu furono stato stata detto ieri scorso scorsa passato"),
+    "nl": words(
+        "was waren had hadden werd werden heeft hebben zei zeiden vorige afgelopen gisteren verklaarde "
+        "meldde antwoordde maakte stelde vond kwam kwamen ging gingen gaf stond bleef overleed"
+    ),
+    "pt": words("foi foram era eram tinha tinham disse disseram ontem passado passada anterior"),
 }
 _NOT_PAST_ED = words(
     "need indeed speed proceed exceed succeed feed bed red united limited based scheduled "
@@ -90,8 +99,28 @@ def _cue(word: str, lang: str) -> int:
             return 1
         if word.endswith(("ó", "aron", "ieron", "aba", "aban")):
             return -1
-    if lang == "de" and len(word) > 5 and word.startswith("ge") and word.endswith(("t", "en")):
+    if lang in ("de", "nl") and len(word) > 5 and word.startswith("ge") and word.endswith(("t", "d", "en")):
         return -1
+    return _cue_more(word, lang)
+
+
+_NOT_PARTICIPLES_IT = words("sabato mercato senato candidato sindacato risultato mandato attentato")
+
+
+def _cue_more(word: str, lang: str) -> int:
+    """Italian and Portuguese verb endings (future ``-rà``/``-rá``, past participles and preterites)."""
+    if len(word) <= 4:
+        return 0
+    if lang == "it" and word not in _NOT_PARTICIPLES_IT:
+        if word.endswith(("rà", "ranno")):
+            return 1
+        if word.endswith(("ato", "ata", "ati", "ate", "uto", "uta", "ito", "ita")):
+            return -1
+    if lang == "pt":
+        if word.endswith(("rá", "rão")):
+            return 1
+        if word.endswith(("ou", "aram", "eram", "iram", "iu", "ava", "avam")):
+            return -1
     return 0
 
 

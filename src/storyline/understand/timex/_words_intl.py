@@ -49,7 +49,7 @@ GERMAN = Lexicon(
     ),
     this=alts("diesen|diese|dieses|dieser|diesem|laufenden|laufende|laufendes|laufender|aktuellen|selben"),
     refs=forms({
-        "jetzt|derzeit|zurzeit|momentan|gegenwärtig|aktuell|heutzutage|mittlerweile|inzwischen|"
+        "jetzt|nun|derzeit|zurzeit|momentan|gegenwärtig|aktuell|heutzutage|mittlerweile|inzwischen|"
         "zur zeit": "PRESENT_REF",
         "kürzlich|vor kurzem|neulich|jüngst|zuvor|früher|bislang|bisher": "PAST_REF",
         "künftig|zukünftig|in zukunft|die zukunft|bald|demnächst|in kürze|später": "FUTURE_REF",
@@ -105,7 +105,7 @@ FRENCH = Lexicon(
     refs=forms({
         "maintenant|actuellement|en ce moment|à présent|désormais|aujourd'hui encore|"
         "de nos jours": "PRESENT_REF",
-        "récemment|dernièrement|naguère|autrefois|auparavant|jusqu'ici|jusqu'à présent": "PAST_REF",
+        "récemment|ces derniers temps|dernièrement|naguère|autrefois|auparavant|jusqu'ici|jusqu'à présent": "PAST_REF",
         "bientôt|prochainement|à l'avenir|l'avenir|le futur|plus tard|sous peu": "FUTURE_REF",
     }),
     sets=forms({
@@ -164,7 +164,7 @@ SPANISH = Lexicon(
     ago=alts("hace"),
     approx=alts("unos|unas|casi|cerca de|más de|menos de|al menos|hasta|alrededor de|aproximadamente"),
     fuzzy=forms({"varios|varias|algunos|algunas|unos pocos|pocos|muchos|muchas": "X"}),
-    begin=alts("principios de|a principios de|comienzos de|inicios de"),
+    begin=alts("principios de|a principios de|comienzos de|inicios de|inicio de|el inicio de"),
     middle=alts("mediados de|a mediados de"),
     end=alts("finales de|a finales de|fines de|final de|fin de"),
 )
