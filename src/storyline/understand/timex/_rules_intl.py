@@ -110,6 +110,7 @@ _FRENCH = (
 _SPANISH = (
     _ISO,
     _DMY,
+    ("clock", r"(?P<hour>[01]?\d):(?P<minute>[0-5]\d) ?(?P<ampm>[ap]\.? ?m\.?)"),
     ("clock", rf"{_CLOCK24}(?: horas| h\b)?|(?P<hour>[01]?\d|2[0-3]) horas"),
     (
         "date",
@@ -117,7 +118,6 @@ _SPANISH = (
         r"(?: (?:de|del) (?P<year>%YEAR%))?",
     ),
     ("date", r"(?P<month>%MONTH%) (?P<day>%DAY%),? (?P<year>%YEAR%)"),
-    ("clock", r"(?P<hour>[01]?\d):(?P<minute>[0-5]\d) ?(?P<ampm>[ap]\.? ?m\.?)"),
     ("year", r"(?:el )?año (?P<year>%YEAR%)"),
     ("month", r"mes de (?P<month>%MONTH%)(?: (?:de |del )?(?P<year>%YEAR%))?"),
     ("duration", r"(?:los |las )?(?P<rel>%LAST%|%NEXT%) (?P<num>%NUM%) (?P<unit>%UNIT%)"),
