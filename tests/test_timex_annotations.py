@@ -41,8 +41,9 @@ def _annotations(path: Path) -> Path:
     day = SENTENCE.index("vergangenen Dienstag")
     week = joined.index("vorige week")
     lines = [
-        {"id": "de-000", "lang": "de", "source": "similarity/pairs.jsonl", "record": "11_22", "field": "text1",
-         "start": start, "end": start + len(SENTENCE), "sha256": snippet_hash(SENTENCE), "dct": "2021-02-17",
+        {"id": "de-000", "lang": "de", "source": "similarity/pairs.jsonl", "record": "11_22",
+         "field": "text1", "start": start, "end": start + len(SENTENCE), "sha256": snippet_hash(SENTENCE),
+         "dct": "2021-02-17",
          "timexes": [{"start": day, "end": day + 20, "type": "DATE", "value": "2021-02-16"}]},
         {"id": "nl-000", "lang": "nl", "source": "ner/nl.jsonl", "record": "line2", "field": "tokens",
          "start": 0, "end": len(joined), "sha256": snippet_hash(joined), "dct": "2021-02-17",

@@ -48,8 +48,8 @@ CASES: list[tuple[str, str, dict[str, tuple[str, str]]]] = [
      {"gisteren": ("DATE", "2021-02-16"), "twee jaar geleden": ("DATE", "2019"),
       "augustus vorig jaar": ("DATE", "2020-08")}),
     ("nl", "Het museum is elke dag open tot 17 uur, maar 's maandags gesloten; dit jaar gratis.",
-     {"elke dag": ("SET", "P1D"), "17 uur": ("TIME", "2021-02-17T17:00"), "'s maandags": ("SET", "XXXX-WXX-1"),
-      "dit jaar": ("DATE", "2021")}),
+     {"elke dag": ("SET", "P1D"), "17 uur": ("TIME", "2021-02-17T17:00"),
+      "'s maandags": ("SET", "XXXX-WXX-1"), "dit jaar": ("DATE", "2021")}),
     ("pt", "No ano passado, a empresa contratou 300 pessoas; a próxima semana será decisiva.",
      {"ano passado": ("DATE", "2020"), "a próxima semana": ("DATE", "2021-W08")}),
     ("pt", "O acordo foi assinado em 17/02/2021, há três meses que negociavam, disse ontem o ministro.",
@@ -72,8 +72,12 @@ def found(text: str, language: str) -> dict[str, tuple[str, str]]:
     return {m.text: (m.type, m.value) for m in ms}
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
-def test_time_expressions_per_language(language: str, text: str, expected: dict[str, tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("language", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
+def test_time_expressions_per_language(
+    language: str, text: str, expected: dict[str, tuple[str, str]]
+) -> None:
     assert found(text, language) == expected
 
 
@@ -83,5 +87,7 @@ def test_sentences_without_dates_give_nothing(language: str, text: str) -> None:
 
 
 def test_precision_is_kept_year_month_day_week() -> None:
-    values = {v for _, v in found("Vorige week, in augustus vorig jaar, in 2019 en op 3 mei 2020.", "nl").values()}
+    values = {
+        v for _, v in found("Vorige week, in augustus vorig jaar, in 2019 en op 3 mei 2020.", "nl").values()
+    }
     assert values == {"2021-W06", "2020-08", "2019", "2020-05-03"}

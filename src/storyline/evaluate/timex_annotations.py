@@ -101,9 +101,7 @@ def annotation_files() -> list[Path]:
 
 
 def _parse(obj: Any) -> AnnotatedSentence:
-    timexes = tuple(
-        (int(t["start"]), int(t["end"]), str(t["type"]), str(t["value"])) for t in obj["timexes"]
-    )
+    timexes = tuple((int(t["start"]), int(t["end"]), str(t["type"]), str(t["value"])) for t in obj["timexes"])
     return AnnotatedSentence(
         id=str(obj["id"]),
         lang=str(obj["lang"]),

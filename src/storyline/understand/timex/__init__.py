@@ -1,7 +1,8 @@
 """Time expressions: ``find_time_mentions`` finds and normalises them (TIMEX3 values).
 
-The rule grammar of each language (English, German, French, Spanish) is built from its word
-lexicon; other languages use dateparser for absolute dates. The word lexicons (``lexicon_for``,
+The rule grammar of each language (English, German, French, Spanish, Italian, Dutch, Portuguese)
+is built from its word lexicon; other languages use dateparser for absolute dates. The word
+lexicons (``lexicon_for``,
 ``words``) and the number patterns are public because ``understand.figures`` reads numbers with them.
 """
 

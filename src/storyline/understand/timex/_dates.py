@@ -1,7 +1,7 @@
 """Time expressions in an article, normalised TIMEX3-style against its publication date.
 
 ``find_time_mentions`` scans the text once with the language's compiled grammar
-(``_grammar``: English, German, French, Spanish; other languages use the English one),
+(``_grammar``: en, de, fr, es, it, nl, pt; other languages use the English one),
 normalises each candidate with the rule's handler (``_points``, ``_periods``,
 ``_spans``) and keeps a small discourse state (the last day, quarter and year named) so that
 ``10:30 a.m.`` or ``a year earlier`` resolve the way TimeBank annotates them.
@@ -71,8 +71,8 @@ def find_time_mentions(
     """Every time expression of ``text`` in order, with its TIMEX3 type and value.
 
     ``published_at`` anchors relative expressions (``None``: only absolute values); ``language``
-    picks the grammar (``en``, ``de``, ``fr``, ``es``; anything else reads as English, and its full
-    dates are read with dateparser, see ``_fallback``).
+    picks the grammar (``en``, ``de``, ``fr``, ``es``, ``it``, ``nl``, ``pt``; anything else reads as
+    English, and its full dates are read with dateparser, see ``_fallback``).
     ``reference=True`` scans the slow way (every rule at every word), for tests of the fast scan.
     """
     if not text:

@@ -44,6 +44,9 @@ REPORTING_VERBS: dict[str, frozenset[str]] = {
         "dijo declaró afirmó anunció señaló indicó explicó aseguró informó advirtió confirmó dice "
         "afirma señala asegura"
     ),
+    "it": words("detto dichiarato annunciato affermato spiegato riferito confermato dice afferma"),
+    "nl": words("zei zegt verklaarde meldde bevestigde kondigde liet"),
+    "pt": words("disse afirmou declarou anunciou explicou informou confirmou diz afirma"),
 }
 _PUBLISHED = re.compile(r"\b(?:published|updated|posted|veröffentlicht|aktualisiert|publié|mis à jour|"
                         r"publicado|actualizado)\W*(?:on|am|le|el)?\s*$", re.IGNORECASE)  # fmt: skip

@@ -1,7 +1,8 @@
 """Absolute dates in languages the timex grammar does not cover, read with dateparser.
 
-The grammar knows English, German, French and Spanish. For any other language an article's
-absolute dates (``17 febbraio 2021``, ``1 de maio de 2021``, ``17 lutego 2021``) are found by a
+The grammar knows English, German, French, Spanish, Italian, Dutch and Portuguese. For any other
+language an article's
+absolute dates (``17 lutego 2021``, ``17 februari 2021`` in Swedish...) are found by a
 language-neutral pattern (day, a word, a four-digit year; or word, day, year) and each candidate span,
 never the whole text, is handed to ``dateparser.parse`` with the article's language and the
 publication date as ``RELATIVE_BASE``. dateparser is optional: without it nothing is added.

@@ -33,7 +33,8 @@ HOLIDAYS: dict[str, dict[str, Rule]] = {
     }),
     "de": _forms({
         "weihnachten|erster weihnachtstag": (12, 25), "heiligabend|heiligen abend": (12, 24),
-        "silvester": (12, 31), "neujahr|neujahrstag": (1, 1), "erster mai|tag der arbeit": (5, 1), "tag der deutschen einheit": (10, 3),
+        "silvester": (12, 31), "neujahr|neujahrstag": (1, 1), "erster mai|tag der arbeit": (5, 1),
+        "tag der deutschen einheit": (10, 3),
         "ostern|ostersonntag": ("easter", 0), "karfreitag": ("easter", -2), "ostermontag": ("easter", 1),
     }),
     "fr": _forms({
@@ -51,7 +52,8 @@ HOLIDAYS: dict[str, dict[str, Rule]] = {
         "pasqua": ("easter", 0), "pasquetta|lunedì dell'angelo": ("easter", 1),
     }),
     "nl": _forms({
-        "kerstmis|kerst|eerste kerstdag": (12, 25), "kerstavond": (12, 24), "oudejaarsavond|oudjaar": (12, 31),
+        "kerstmis|kerst|eerste kerstdag": (12, 25), "kerstavond": (12, 24),
+        "oudejaarsavond|oudjaar": (12, 31),
         "nieuwjaarsdag|nieuwjaar": (1, 1), "koningsdag": (4, 27), "pasen|paaszondag": ("easter", 0),
         "goede vrijdag": ("easter", -2), "paasmaandag|tweede paasdag": ("easter", 1),
     }),

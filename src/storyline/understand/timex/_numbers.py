@@ -89,7 +89,15 @@ _THOUSAND = {
     "en": ("thousand",), "de": ("tausend",), "fr": ("mille",), "es": ("mil",), "it": ("mille", "mila"),
     "nl": ("duizend",), "pt": ("mil",),
 }  # fmt: skip
-_JOINERS = {"en": ("and",), "de": ("und",), "fr": ("et",), "es": ("y",), "it": ("e",), "nl": ("en",), "pt": ("e",)}
+_JOINERS = {
+    "en": ("and",),
+    "de": ("und",),
+    "fr": ("et",),
+    "es": ("y",),
+    "it": ("e",),
+    "nl": ("en",),
+    "pt": ("e",),
+}
 _SMALL_WORDS = frozenset(
     {"a", "an", "un", "une", "una", "ein", "eine", "einen", "einem", "einer", "uno", "um", "uma", "een"}
 )

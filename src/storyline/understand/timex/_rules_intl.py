@@ -33,7 +33,8 @@ _GERMAN = (
     ("clock", rf"(?:{_CLOCK24}|(?P<hour>[01]?\d|2[0-3])) Uhr(?: (?P<minute>[0-5]\d))?"),
     (
         "date",
-        r"(?:(?P<wd>%WD%),? (?:(?:den|dem) )?)?(?P<day>%DAY%)\. ?(?P<month>%MONTH%)(?:,?\s+(?P<year>%YEAR%))?",
+        r"(?:(?P<wd>%WD%),? (?:(?:den|dem) )?)?(?P<day>%DAY%)\. ?(?P<month>%MONTH%)"
+        r"(?:,?\s+(?P<year>%YEAR%))?",
     ),
     ("half", r"(?:das )?(?P<ord>%ORD%) Halbjahr(?:es|s)?(?: (?P<year>%YEAR%))?"),
     ("quarter", r"(?:(?P<det>das) )?(?P<ord>%ORD%) Quartal(?:s|es)?(?: (?P<year2>%YEAR%))?"),

@@ -73,7 +73,7 @@ _DUTCH = (
         "weekday",
         rf"(?:(?P<rel>%REL%) )?(?P<wd>%WD%)(?:(?P<pod>{_POD_NL})|(?: (?P<pod2>{_POD_NL})))?",
     ),
-    ("relday", rf"(?P<dayw>%DAYW%)(?:\s?(?P<pod>ochtend|middag|avond|nacht))?"),
+    ("relday", r"(?P<dayw>%DAYW%)(?:\s?(?P<pod>ochtend|middag|avond|nacht))?"),
     ("set", r"(?:elke|elk|iedere|ieder|alle) (?:(?P<num>%NUM%) )?(?P<unit>%UNIT%|%WD%)"),
     ("set", r"['’]s (?P<wd>%WD%)s"),
     ("set", r"per (?P<unit>jaar|maand|week|dag|uur)"),

@@ -39,9 +39,13 @@ _FUTURE = {
         "va van será serán habrá prevé prevén previsto prevista próximo próxima mañana hasta planea "
         "planean debe deben deberá"
     ),
-    "it": words("sarà saranno avrà avranno dovrebbe dovrebbero previsto prevista prossimo prossima domani fino"),
+    "it": words(
+        "sarà saranno avrà avranno dovrebbe dovrebbero previsto prevista prossimo prossima domani fino"
+    ),
     "nl": words("zal zullen zult gaat gaan moet moeten volgende komende morgen tot gepland verwacht"),
-    "pt": words("vai vão será serão terá terão deve devem deverá previsto prevista próximo próxima amanhã até"),
+    "pt": words(
+        "vai vão será serão terá terão deve devem deverá previsto prevista próximo próxima amanhã até"
+    ),
 }
 _PAST = {
     "en": words(

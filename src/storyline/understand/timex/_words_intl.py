@@ -105,7 +105,8 @@ FRENCH = Lexicon(
     refs=forms({
         "maintenant|actuellement|en ce moment|à présent|désormais|aujourd'hui encore|"
         "de nos jours": "PRESENT_REF",
-        "récemment|ces derniers temps|dernièrement|naguère|autrefois|auparavant|jusqu'ici|jusqu'à présent": "PAST_REF",
+        "récemment|ces derniers temps|dernièrement|naguère|autrefois|auparavant|jusqu'ici|"
+        "jusqu'à présent": "PAST_REF",
         "bientôt|prochainement|à l'avenir|l'avenir|le futur|plus tard|sous peu": "FUTURE_REF",
     }),
     sets=forms({
@@ -163,8 +164,8 @@ SPANISH = Lexicon(
     every=alts("cada|al|por|todos los|todas las"),
     ago=alts("hace"),
     approx=alts("unos|unas|casi|cerca de|más de|menos de|al menos|hasta|alrededor de|aproximadamente"),
-    fuzzy=forms({"varios|varias|algunos|algunas|unos pocos|pocos|muchos|muchas": "X"}),
-    begin=alts("principios de|a principios de|comienzos de|inicios de|inicio de|el inicio de"),
+    fuzzy=forms({"varios|varias|algunos|algunas|unos pocos|pocos|muchos|muchas|unas|unos": "X"}),
+    begin=alts("principios de|a principios de|comienzos de|inicios de|inicio de"),
     middle=alts("mediados de|a mediados de"),
     end=alts("finales de|a finales de|fines de|final de|fin de"),
 )

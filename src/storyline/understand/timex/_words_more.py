@@ -42,7 +42,9 @@ ITALIAN = Lexicon(
         "primo|prima|1°|1º": 1, "secondo|seconda|2°|2º": 2, "terzo|terza|3°|3º": 3, "quarto|quarta|4°|4º": 4,
         "ultimo|ultima": -1,
     }),
-    days=forms({"l'altro ieri|altroieri|l’altro ieri": -2, "ieri": -1, "oggi": 0, "domani": 1, "dopodomani": 2}),
+    days=forms({
+        "l'altro ieri|altroieri|l’altro ieri": -2, "ieri": -1, "oggi": 0, "domani": 1, "dopodomani": 2,
+    }),
     last=alts("scorso|scorsa|scorsi|scorse|passato|passata|precedente|ultimo|ultima|ultimi|ultime"),
     next=alts("prossimo|prossima|prossimi|prossime|seguente|successivo|successiva|entrante|a venire"),
     this=alts("questo|questa|quest'|quest’|corrente|in corso"),
@@ -64,7 +66,7 @@ ITALIAN = Lexicon(
     }),
     begin=alts("inizio|inizio del|inizio dell'|inizi del|all'inizio del|all’inizio del|primi del"),
     middle=alts("metà|metà del|a metà|a metà del"),
-    end=alts("fine|fine del|alla fine del|entro la fine del|fine dell'"),
+    end=alts("fine|fine del|fine dell'"),
 )
 
 DUTCH = Lexicon(
@@ -89,7 +91,9 @@ DUTCH = Lexicon(
         "ochtend|morgen|voormiddag": "MO", "middag": "MI", "namiddag": "AF", "avond": "EV", "nacht": "NI",
     }),
     seasons=forms({"lente|voorjaar": "SP", "zomer": "SU", "herfst|najaar": "FA", "winter": "WI"}),
-    ordinals=forms({"eerste|1e|1ste": 1, "tweede|2e|2de": 2, "derde|3e|3de": 3, "vierde|4e|4de": 4, "laatste": -1}),
+    ordinals=forms({
+        "eerste|1e|1ste": 1, "tweede|2e|2de": 2, "derde|3e|3de": 3, "vierde|4e|4de": 4, "laatste": -1,
+    }),
     days=forms({"eergisteren": -2, "gisteren|gister": -1, "vandaag": 0, "morgen": 1, "overmorgen": 2}),
     last=alts("vorige|vorig|afgelopen|voorbije|voorbij|laatste"),
     next=alts("volgende|volgend|komende|komend|aanstaande|eerstvolgende"),
