@@ -30,6 +30,7 @@ from storyline.web import (
     pages_digest,
     pages_facts,
     pages_help,
+    pages_maps,
     pages_sources,
     pages_tools,
     pages_upload,
@@ -91,6 +92,7 @@ def create_app(
     app.include_router(pages_sources.router)
     app.include_router(pages_upload.router)
     app.include_router(pages_help.router)
+    app.include_router(pages_maps.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if pages_help.DOCS_ASSETS is not None:
