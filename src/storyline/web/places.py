@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from storyline.model import Article, Entity, Story
 from storyline.store import StoryReader
-from storyline.web.charts_map import CityMark, CountryMark, place_map
+from storyline.web.charts_map import CityMark, CountryMark, place_map, world
 from storyline.web.gazetteer import PlaceName, Resolved, gazetteer, resolve_places
 
 LOGGER = logging.getLogger(__name__)
@@ -112,6 +112,15 @@ def story_places(store: StoryReader, articles: Sequence[Article]) -> PlacesView:
     resolved, unknown = resolve_places(gazetteer(), names)
     n = len({r.name.article_id for r in resolved})
     return places_view(resolved, unknown, n)
+
+
+def warm() -> None:
+    """Load the gazetteer and the map outlines now (``create_app`` calls it in a thread at start)."""
+    try:
+        gazetteer()
+        world()
+    except Exception:  # a page that needs them will raise it again, visibly
+        LOGGER.exception("web: could not load the map's gazetteer or outlines")
 
 
 class PlacesCache:
