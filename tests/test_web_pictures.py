@@ -246,6 +246,10 @@ def test_coverage_zooms_to_a_period(client: TestClient) -> None:
     assert cov.count("<rect class=") == 2 and "per day" in cov  # daily columns in a month
     assert 'href="/stories/s1?from=2024-01-10&amp;to=2024-02-10&amp;by=language"' in cov  # by keeps it
     assert client.get("/stories/s1?from=2024-99-01").status_code == 422
+    wide = client.get("/stories/s1?from=0001-01-01&to=9999-12-31")
+    assert wide.status_code == 200 and f"{N} of {N} dated articles" in wide.text
+    one_day = _section(client.get("/stories/s1?from=2024-01-01&to=2024-01-01").text, 'id="coverage"')
+    assert "Showing 1 Jan 2024: 1 of 8" in one_day and "Zoom in" not in one_day
 
 
 def test_entity_graph_and_table(client: TestClient) -> None:

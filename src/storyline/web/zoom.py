@@ -79,7 +79,10 @@ def zoom_periods(whole: Period, start: date | None = None, end: date | None = No
     zoom_out = None
     if shown != whole:
         half = timedelta(days=shown.days // 2)
-        zoom_out = _clamp(shown.first - half, shown.last + half, whole)
+        try:
+            zoom_out = _clamp(shown.first - half, shown.last + half, whole)
+        except OverflowError:  # a story dated at the ends of the calendar
+            zoom_out = whole
     n = min(BRUSH_PERIODS, whole.days)
     brush = []
     for k in range(n):
