@@ -9,6 +9,9 @@ the files ``fastapi-offline`` ships, mounted at ``/docs/assets`` (``pages_help.p
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +33,12 @@ from storyline.web import (
     pages_digest,
     pages_facts,
     pages_help,
+    pages_maps,
     pages_sources,
     pages_tools,
     pages_upload,
     pages_watch,
+    places,
 )
 from storyline.web.context import WebContext
 from storyline.web.errors import install_error_handlers
@@ -69,6 +74,7 @@ def create_app(
     must name a loopback or ``settings.trusted_hosts`` Host (docs/security.md).
     """
     app = FastAPI(
+        lifespan=_warm_pictures,
         title="Storyline",
         version=__version__,
         description="Stories, storylines and articles from the Storyline store.",
@@ -91,6 +97,7 @@ def create_app(
     app.include_router(pages_sources.router)
     app.include_router(pages_upload.router)
     app.include_router(pages_help.router)
+    app.include_router(pages_maps.router)
     app.include_router(feeds.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if pages_help.DOCS_ASSETS is not None:
@@ -106,6 +113,14 @@ def create_app(
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     LOGGER.info("web: app over %r (writes: %r)", store, app.state.web.guard)
     return app
+
+
+@asynccontextmanager
+async def _warm_pictures(app: FastAPI) -> AsyncIterator[None]:
+    """When the server starts, load the map's gazetteer and outlines in a background thread (a few
+    seconds once), so the first story page does not wait for them."""
+    threading.Thread(target=places.warm, name="warm-pictures", daemon=True).start()
+    yield
 
 
 _ERROR_SCHEMA: dict[str, Any] = {

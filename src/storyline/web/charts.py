@@ -130,9 +130,16 @@ def _top_series(series: dict[str, list[int]], n_bins: int) -> list[tuple[str, st
 
 
 def timeline(
-    bins: Bins, series: dict[str, list[int]], *, title: str, width: int = 760, height: int = 200
+    bins: Bins,
+    series: dict[str, list[int]],
+    *,
+    title: str,
+    width: int = 760,
+    height: int = 200,
+    hrefs: Sequence[str] | None = None,
 ) -> Chart:
-    """Stacked columns of counts per bin, one colour per series, with a count axis and date labels."""
+    """Stacked columns of counts per bin, one colour per series, with a count axis and date labels;
+    with ``hrefs`` (one per bin), each column is a link (the story page: zoom into that bin)."""
     drawn = _top_series(series, bins.n)
     stacks = [sum(values[i] for _, _, values in drawn) for i in range(bins.n)]
     top = max(stacks, default=0) or 1
@@ -157,6 +164,10 @@ def timeline(
     for i in range(bins.n):
         y = upper + plot_h
         x = left + i * slot + (slot - bar) / 2
+        linked = hrefs is not None and i < len(hrefs) and stacks[i] > 0
+        if linked:
+            assert hrefs is not None
+            out.append(Markup('<a class="zoom" href="{h}">').format(h=hrefs[i]))
         for css, name, values in drawn:
             if values[i] <= 0:
                 continue
@@ -167,6 +178,8 @@ def timeline(
                 '<rect class="{c}" x="{x}" y="{y}" width="{bw}" height="{bh}"><title>{t}</title></rect>'
             )
             out.append(rect.format(c=css, x=_fmt(x), y=_fmt(y), bw=_fmt(bar), bh=_fmt(h), t=tip))
+        if linked:
+            out.append(Markup("</a>"))
     out.extend(_date_labels(bins, left, slot, height - 6))
     out.append(Markup("</svg>"))
     legend = (
@@ -188,6 +201,45 @@ def _date_labels(bins: Bins, left: float, slot: float, y: float) -> list[Markup]
             )
         )
     return labels
+
+
+def bars(rows: Sequence[tuple[str, int]], *, title: str, width: int = 360) -> Markup:
+    """Horizontal bars, one per ``(label, count)`` row in the order given, each labelled with its name
+    and count (the source and language diversity of a story); empty markup without rows."""
+    if not rows:
+        return Markup("")
+    top = max(n for _, n in rows) or 1
+    label_w, count_w, row_h = 130, 40, 20
+    plot_w = width - label_w - count_w
+    out = [
+        Markup(
+            '<svg class="bars" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title>'
+        ).format(w=width, h=row_h * len(rows) + 4, t=title)
+    ]
+    for k, (label, n) in enumerate(rows):
+        y = 2 + k * row_h
+        short = label if len(label) <= 20 else label[:19] + "…"
+        out.append(
+            Markup(
+                '<g class="bar-row"><title>{label}: {n}</title>'
+                '<text class="axis" x="{lx}" y="{ty}" text-anchor="end">{short}</text>'
+                '<rect class="{c}" x="{x}" y="{y}" width="{bw}" height="14" rx="2"/>'
+                '<text class="axis" x="{cx}" y="{ty}">{n}</text></g>'
+            ).format(
+                label=label,
+                n=n,
+                short=short,
+                lx=label_w - 6,
+                ty=_fmt(y + 11),
+                c=f"c{k % MAX_SERIES}",
+                x=label_w,
+                y=_fmt(y),
+                bw=_fmt(max(plot_w * n / top, 2.0)),
+                cx=_fmt(label_w + plot_w * n / top + 5),
+            )
+        )
+    out.append(Markup("</svg>"))
+    return Markup("").join(out)
 
 
 @dataclass(frozen=True, slots=True)

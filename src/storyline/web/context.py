@@ -14,6 +14,7 @@ from storyline.web.actions import CompareService, IngestService
 from storyline.web.csrf import CsrfTokens
 from storyline.web.data import ActivityCache
 from storyline.web.digests import DigestService
+from storyline.web.places import PlacesCache
 from storyline.web.responses import ListingCache
 from storyline.web.security import WriteGuard
 
@@ -28,6 +29,8 @@ class WebContext:
     settings: Settings
     guard: WriteGuard
     activity: ActivityCache = field(default_factory=ActivityCache)
+    places: PlacesCache = field(default_factory=PlacesCache)
+    """The story maps (``places.py``)."""
     csrf: CsrfTokens = field(default_factory=CsrfTokens)
     """The key of the write forms' CSRF fields (a new one at each start)."""
     compare: CompareService = field(init=False)

@@ -43,6 +43,7 @@ from storyline.web.params import (
     blank_to_none,
     parse_when,
 )
+from storyline.web.pictures import diversity, story_coverage
 from storyline.web.render import Pages, path_id, with_query
 
 LOGGER = logging.getLogger(__name__)
@@ -134,21 +135,25 @@ def story_page(
     by: Annotated[Literal["source", "language", "agency"], Query()] = "source",
     page: Page = 1,
     since: Since = None,
+    start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
 ) -> HTMLResponse:
-    """One story: its digest (inline when cached, else linked and loaded by ``app.js``), its timeline,
-    its articles in time order with copies folded, who said what, its storyline and merges."""
+    """One story: its digest (inline when cached, else linked and loaded by ``app.js``), its coverage
+    over time (``from``/``to``: the days shown, with zoom links), where it happens (a map), its sources
+    and languages, its articles in time order with copies folded, who said what, its storyline and
+    merges."""
     when = parse_when("since", since)
+    first, last = parse_when("from", start), parse_when("to", end)
     detail = story_detail(ctx.store, story_id, limit=MAX_TIMELINE_ARTICLES)
     if detail is None:
         raise HTTPException(404, f"no story {story_id!r}")
     story, articles = detail.story, detail.articles
-    moments = [(a.published_at, getattr(a, by) or "unknown") for a in articles]
-    bins, series = charts.count_per_bin(moments)
-    n_undated = sum(1 for a in articles if a.published_at is None)
-    chart = charts.timeline(bins, series, title=f"articles per {bins.unit} by {by}")
-    start = (page - 1) * STORY_PAGE_ARTICLES
-    shown = articles[start : start + STORY_PAGE_ARTICLES]
     base = f"/stories/{path_id(story.id)}"
+    coverage = story_coverage(
+        articles, by, base, first.date() if first else None, last.date() if last else None
+    )
+    start_at = (page - 1) * STORY_PAGE_ARTICLES
+    shown = articles[start_at : start_at + STORY_PAGE_ARTICLES]
     cached = ctx.digests.cached(story.id, since=when)
     digest = digest_context(cached, base) if cached is not None else None
     return view.render(
@@ -161,13 +166,14 @@ def story_page(
         story=story,
         rows=fold_copies(ctx.store, shown),
         n_loaded=len(articles),
-        chart=chart if series else None,
-        n_undated=n_undated,
+        coverage=coverage,
         by=by,
+        places=ctx.places.get(ctx.store, story, articles),
+        diversity=diversity(articles),
         near=neighbours(ctx.store, story),
         events=detail.events,
         page=page,
-        has_next=start + STORY_PAGE_ARTICLES < len(articles),
+        has_next=start_at + STORY_PAGE_ARTICLES < len(articles),
     )
 
 

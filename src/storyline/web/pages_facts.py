@@ -10,12 +10,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from storyline.model import Entity
 from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
+from storyline.web.charts_graph import GraphNode, co_graph
 from storyline.web.context import WebContext, get_context
 from storyline.web.entities import entity_profile, mentions_chart
+from storyline.web.gazetteer import PlaceName, gazetteer, resolve_places
 from storyline.web.pages import Render
 from storyline.web.params import PAGE_SIZE, Page, blank_to_none
+from storyline.web.places import PLACE_TYPES, PlacesView, places_view
 from storyline.web.plain import ENTITY_TYPE_CHOICES
+from storyline.web.render import path_id
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +77,12 @@ def entity_page(
     )
     articles = {q.article_id: ctx.store.get_article(q.article_id) for q in quotes}
     profile = entity_profile(ctx.store, entity)
+    others = [GraphNode(o.name, o.type, n, f"/entities/{path_id(o.id)}") for o, n in profile.co_entities]
+    graph = co_graph(
+        GraphNode(entity.name, entity.type, profile.n_articles, ""),
+        others,
+        title=f"{entity.name} and the entities most often named in the same articles",
+    )
     return view.render(
         request,
         "entity.html",
@@ -81,4 +92,13 @@ def entity_page(
         articles=articles,
         profile=profile,
         chart=mentions_chart(profile.per_day, entity.name),
+        graph=graph,
+        place=entity_place(entity) if entity.type.upper() in PLACE_TYPES else None,
     )
+
+
+def entity_place(entity: Entity) -> PlacesView | None:
+    """Where a place entity is, on the map (by its name, then its aliases); None when unknown."""
+    name = PlaceName(entity.id, (entity.name, *entity.aliases))
+    resolved, unknown = resolve_places(gazetteer(), [name])
+    return places_view(resolved, unknown, 0) if resolved else None
