@@ -38,7 +38,7 @@ from storyline.understand.quotes._confidence import check_speaker, is_fragment, 
 from storyline.understand.cues import SPEECH
 from storyline.understand.quotes._marks import Quoted, dash_quoted, find_quoted
 from storyline.understand.quotes._parse import Candidate, parse_candidates, speaker_at
-from storyline.understand.quotes._plain import plain_candidates
+from storyline.understand.quotes._plain import fill_speaker, plain_candidates
 from storyline.understand.quotes._spans import drop_nested, kind_of, merge_continuations, tidy
 from storyline.understand.quotes._speakers import Named, Resolved, person_aliases, resolve_speaker
 
@@ -93,6 +93,11 @@ def find_attributions(
             )
         ]
         candidates = tidied + [c for c in (tidy(text, c, quoted) for c in extra) if c is not None]
+        if lang in SPEECH:  # the parse found no subject: the speaker phrase next to the cue
+            candidates = [
+                c if c.speaker is not None else (tidy(text, fill_speaker(text, lang, c, ents), quoted) or c)
+                for c in candidates
+            ]
     else:
         plain = plain_candidates(text, lang, quoted, analysis.sentences, entities=ents)
         candidates = [c for c in (tidy(text, c, quoted) for c in plain) if c is not None]

@@ -120,6 +120,9 @@ def check_speaker(
     head_words = _WORD.findall(_SPLIT_HEAD.split(speaker, maxsplit=1)[0])
     if head_words and _is_person_noun(head_words[-1].lower().rstrip(".")):
         return SpeakerCheck("described")
+    # Romance languages put the head first: "las autoridades locales", "des personnes proches"
+    if len(head_words) > 1 and lower[0] in _DETERMINERS and _is_person_noun(head_words[1].lower()):
+        return SpeakerCheck("described")
     return SpeakerCheck("refused", "not a person, organisation or group")
 
 

@@ -18,6 +18,7 @@ import functools
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from storyline.understand.cues import ACCORDING, CUE_FORMS, PRONOUNS, SPEECH, SpeechTable
 from storyline.understand.nlp import EntitySpan
@@ -204,6 +205,10 @@ def plain_candidates(
             found.append(cand)
             taken.append((cand.start, cand.end))
     if indirect:
+        if multilingual:  # "Headline  Body": a run of spaces ends a sentence too
+            sentences = [
+                (s + m.start(), s + m.end()) for s, e in sentences for m in re.finditer(r"\S.*?(?=\s{2,}\S|$)", text[s:e], re.S)
+            ]
         for start, end in sentences:
             cands = _indirect_ml(text, lang, start, end, entities) if multilingual else _indirect(text, lang, start, end)
             for cand in cands:
@@ -286,6 +291,8 @@ def _phrase(text: str, lang: str, start: int, end: int) -> tuple[int, int] | Non
             n_lower += 1
             if n_lower > 3 or (seen_head and any(_is_cap(t.group()) for t in tokens[1:i])):
                 break
+            if lang in _HEAD_FINAL and seen_head and not _adjective_before(tokens[i - 1].group(), table):
+                break  # "de politie | was": the noun ends a Dutch or German phrase
             seen_head = True
             kept_end = tokens[i].end()
         else:
@@ -294,6 +301,15 @@ def _phrase(text: str, lang: str, start: int, end: int) -> tuple[int, int] | Non
     if kept_end is None:
         return None
     return tokens[0].start(), kept_end
+
+
+_HEAD_FINAL = frozenset({"de", "nl"})
+
+
+def _adjective_before(word: str, table: SpeechTable) -> bool:
+    """A Dutch or German word that may precede its noun (``nieuwe``, ``neuen``), not a person noun."""
+    low = word.lower()
+    return low not in table.people and low.endswith(("e", "en", "er", "es"))
 
 
 def _entity_in(
@@ -407,13 +423,16 @@ def _direct_ml(
     text: str, lang: str, q: Quoted, sentences: Sequence[tuple[int, int]], entities: Sequence[EntitySpan]
 ) -> Candidate | None:
     """A quoted passage with a cue after it (``„…“, sagte er``; ``"…", Giuliani ha detto``) or before."""
+    words = text[q.inner_start : q.inner_end].split()
+    if len(words) <= 3 and all(_is_cap(w) for w in words):  # „Bild“, "La Hiena": a name or title
+        return None
     line_end = text.find("\n", q.end)
     line_end = len(text) if line_end < 0 else line_end
     limit = min(line_end, q.end + 160)
     inner_last = text[q.inner_end - 1 : q.inner_end]
     sep = _SEPARATOR.match(text, q.end)
     pos = sep.end() if sep and sep.end() > q.end else q.end
-    if sep is None or sep.end() == q.end:
+    if (sep is None or sep.end() == q.end) and text[q.end - 1 : q.end] not in {"—", "–", "―"}:
         if inner_last not in {",", "!", "?", "…"}:
             pos = -1
         else:
@@ -509,7 +528,12 @@ def _indirect_ml(
             continue
         rest = text[cue.end() : stop]
         comp = re.match(rf"\s*,?\s*(?:{comps})(?![\w])", rest, re.IGNORECASE)
-        comp = comp or re.match(rf"(.{{0,60}}?),\s*(?:{comps})(?![\w])", rest, re.IGNORECASE)
+        subject = None if comp is not None else speaker_after(text, lang, cue.end(), stop, entities)
+        if subject is not None:  # "dijo el ministro que ...", "sagte der Minister, dass ..."
+            comp = re.match(rf"\s*,?\s*(?:{comps})(?![\w])", text[subject[1] : stop], re.IGNORECASE)
+            if comp is not None:
+                rest = text[cue.end() : subject[1]] + text[subject[1] : stop]
+                comp = re.match(rf"(.*?)(?:{comps})(?![\w])", rest[: subject[1] - cue.end() + comp.end()], re.I)
         colon = re.match(r"([^,.;]{0,60}?):\s+(?=\S)", rest)
         if comp is not None or colon is not None:
             if comp is not None:
@@ -543,3 +567,20 @@ def _indirect_ml(
                     Candidate(((start, start + len(lead) - 1),), (cue.start(), cue.end()), speaker, "plain-post")
                 )
     return found
+
+
+def fill_speaker(text: str, lang: str, cand: Candidate, entities: Sequence[EntitySpan]) -> Candidate:
+    """``cand`` with the speaker phrase next to its cue (after it, else before it in its sentence)."""
+    line_end = text.find("\n", cand.cue[1])
+    limit = min(len(text) if line_end < 0 else line_end, cand.cue[1] + 120)
+    if cand.start >= cand.cue[1]:
+        limit = min(limit, cand.start)
+    speaker = speaker_after(text, lang, cand.cue[1], limit, entities)
+    if speaker is None:
+        s_start = max(text.rfind("\n", 0, cand.cue[0]) + 1, cand.end if cand.end <= cand.cue[0] else 0)
+        match = None
+        for match in re.finditer(r"[.!?…»”\"]\s+", text[s_start : cand.cue[0]]):
+            pass
+        begin = s_start + match.end() if match else s_start
+        speaker = speaker_before(text, lang, begin, cand.cue[0], entities)
+    return cand if speaker is None else replace(cand, speaker=speaker)
