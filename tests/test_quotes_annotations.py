@@ -99,7 +99,9 @@ FLOORS = {"de": (0.78, 0.8), "es": (0.72, 0.78), "it": (0.7, 0.65), "fr": (0.52,
 
 
 def test_per_language_figures_keep_their_floors(shared_data: Path) -> None:
-    result = evaluate_annotations([ANNOTATIONS / f"quotes_{lang}.jsonl" for lang in LANGUAGES], data=shared_data)
+    result = evaluate_annotations(
+        [ANNOTATIONS / f"quotes_{lang}.jsonl" for lang in LANGUAGES], data=shared_data
+    )
     for lang, (f1, speaker) in FLOORS.items():
         figures = result["by_language"][lang]
         assert figures["f1_overlap"] >= f1, (lang, figures)

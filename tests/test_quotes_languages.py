@@ -87,11 +87,28 @@ def test_person_entity_next_to_the_cue_is_preferred() -> None:
     text = "Zwei Surfer seien Rettungsschwimmer gewesen, sagte Den Haags Bürgermeister Pat Smith im Radio."
     assert _shown(text, "de", (_entity(text, "Pat Smith"),))[0][1] == "Pat Smith"
     text = "«El acuerdo llegará pronto», dijo a la prensa Marta López, ministra de Hacienda."
-    assert _shown(text, "es", (_entity(text, "Marta López"),)) == [("El acuerdo llegará pronto", "Marta López")]
+    assert _shown(text, "es", (_entity(text, "Marta López"),)) == [
+        ("El acuerdo llegará pronto", "Marta López")
+    ]
 
 
 def test_relative_words_and_pronouns_are_refused_in_every_language() -> None:
-    for word in ["er", "sie", "der", "die", "él", "ella", "que", "lui", "lei", "che", "ele", "hij", "zij", "wat"]:
+    for word in [
+        "er",
+        "sie",
+        "der",
+        "die",
+        "él",
+        "ella",
+        "que",
+        "lui",
+        "lei",
+        "che",
+        "ele",
+        "hij",
+        "zij",
+        "wat",
+    ]:
         assert check_speaker(word, 0, len(word), []).status == "refused", word
 
 
@@ -102,7 +119,7 @@ def test_topic_phrases_headline_colons_and_names_in_quotes_are_not_attributions(
     )
     assert _shown("Corona: Schulen bleiben bis Ostern geschlossen\nDie Regierung berät.", "de") == []
     nickname = _shown('La hermana de Jorge "La Hiena" Barrios dijo que no vio nada.', "es")
-    assert nickname == [("que no vio nada", "La hermana de Jorge \"La Hiena\" Barrios")] or all(
+    assert nickname == [("que no vio nada", 'La hermana de Jorge "La Hiena" Barrios')] or all(
         content != "La Hiena" for content, _ in nickname
     )
     assert ("La Hiena", None) not in _shown('Jorge "La Hiena" Barrios, dijo la policía, fue herido.', "es")

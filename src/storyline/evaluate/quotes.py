@@ -191,9 +191,9 @@ def read_annotations(path: Path, data: Path | None = None) -> Iterator[Annotated
                     raise InputError(f"{where}: {source} has no {key}/{field}: the source changed")
                 if snippet_hash(text) != row["text_sha"]:
                     raise InputError(f"{where}: the text of {source} {key}/{field} changed (hash differs)")
-                attributions = []
+                attributions: list[tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]]] = []
                 for att in row["attributions"]:
-                    spans = []
+                    spans: list[tuple[Span, ...]] = []
                     for role in ("source", "content"):
                         span = att.get(role)
                         if span is None:
@@ -201,14 +201,16 @@ def read_annotations(path: Path, data: Path | None = None) -> Iterator[Annotated
                             continue
                         start, end = int(span[0]), int(span[1])
                         if snippet_hash(text[start:end]) != att[f"{role}_sha"]:
-                            raise InputError(f"{where}: a {role} span of {key}/{field} no longer matches its text")
+                            raise InputError(
+                                f"{where}: a {role} span of {key}/{field} no longer matches its text"
+                            )
                         spans.append(((start, end),))
                     attributions.append((spans[0], (), spans[1]))
             except (ValueError, KeyError, TypeError, IndexError) as e:
                 raise InputError(f"{where}: expected an annotation object: {e}") from e
             except OSError as e:
                 raise InputError(f"{where}: cannot read the source: {e}") from e
-            yield Annotated(str(row["lang"]), GoldArticle(f"{key}/{field}", text, tuple(attributions)))  # type: ignore[arg-type]
+            yield Annotated(str(row["lang"]), GoldArticle(f"{key}/{field}", text, tuple(attributions)))
 
 
 def _overlap(a: Span, parts: tuple[Span, ...]) -> int:
@@ -358,9 +360,7 @@ def evaluate_annotations(
             progress(i, len(items))
     by_language: dict[str, Any] = {}
     for lang, rows in sorted(judged.items()):
-        shown = score_quotes(
-            [(a, [p for p, c in preds if c >= DEFAULT_MIN_CONFIDENCE]) for a, preds in rows]
-        )
+        shown = score_quotes([(a, [p for p, c in preds if c >= DEFAULT_MIN_CONFIDENCE]) for a, preds in rows])
         every = score_quotes([(a, [p for p, _ in preds]) for a, preds in rows])
         by_language[lang] = shown | {"all_proposed": every}
     return {"min_confidence": DEFAULT_MIN_CONFIDENCE, "by_language": by_language}

@@ -177,7 +177,14 @@ SPEECH: dict[str, SpeechTable] = {
         **{
             name: frozenset(_words(entry.get(name, "")))
             for name in (
-                "determiners", "complementisers", "time", "people", "topics", "unresolved", "prepositions", "stop"
+                "determiners",
+                "complementisers",
+                "time",
+                "people",
+                "topics",
+                "unresolved",
+                "prepositions",
+                "stop",
             )
         }
     )

@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Mention, Quote, lang_code
+from storyline.understand.cues import SPEECH
 from storyline.understand.nlp import Analysis, EntitySpan, Parsed, analyse, raw_sentences
 from storyline.understand.quotes._confidence import check_speaker, is_fragment, quote_confidence
-from storyline.understand.cues import SPEECH
 from storyline.understand.quotes._marks import Quoted, dash_quoted, find_quoted
 from storyline.understand.quotes._parse import Candidate, parse_candidates, speaker_at
 from storyline.understand.quotes._plain import fill_speaker, plain_candidates

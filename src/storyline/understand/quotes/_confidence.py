@@ -126,9 +126,9 @@ def check_speaker(
     return SpeakerCheck("refused", "not a person, organisation or group")
 
 
-_DETERMINERS = _set("a an the this that these those some many several one two three le la les un une") | frozenset(
-    w for table in SPEECH.values() for w in table.determiners
-)
+_DETERMINERS = _set(
+    "a an the this that these those some many several one two three le la les un une"
+) | frozenset(w for table in SPEECH.values() for w in table.determiners)
 # Head nouns of a topic or a document, never a speaker on their own ("A study", "Tensions with Turkey").
 _TOPICS = _set(
     """study studies report reports survey surveys poll polls data analysis analyses research findings

@@ -233,5 +233,7 @@ def dash_quoted(text: str, quoted: list[Quoted] | None = None) -> list[Quoted]:
         closed = close is not None and close.group() != ""
         parts = _clean(text, [(inner, end)])
         if parts:
-            found.append(Quoted(match.start(1), close.end() if closed and close else parts[-1][1], parts, closed))
+            found.append(
+                Quoted(match.start(1), close.end() if closed and close else parts[-1][1], parts, closed)
+            )
     return found

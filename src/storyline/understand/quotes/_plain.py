@@ -194,7 +194,9 @@ def plain_candidates(
     for q in quoted:
         if free(q.start, q.end) and len(text[q.inner_start : q.inner_end].split()) >= 2:
             cand = (
-                _direct_ml(text, lang, q, sentences, entities) if multilingual else _direct(text, lang, q, sentences)
+                _direct_ml(text, lang, q, sentences, entities)
+                if multilingual
+                else _direct(text, lang, q, sentences)
             )
             if cand is not None:
                 found.append(cand)
@@ -207,10 +209,16 @@ def plain_candidates(
     if indirect:
         if multilingual:  # "Headline  Body": a run of spaces ends a sentence too
             sentences = [
-                (s + m.start(), s + m.end()) for s, e in sentences for m in re.finditer(r"\S.*?(?=\s{2,}\S|$)", text[s:e], re.S)
+                (s + m.start(), s + m.end())
+                for s, e in sentences
+                for m in re.finditer(r"\S.*?(?=\s{2,}\S|$)", text[s:e], re.S)
             ]
         for start, end in sentences:
-            cands = _indirect_ml(text, lang, start, end, entities) if multilingual else _indirect(text, lang, start, end)
+            cands = (
+                _indirect_ml(text, lang, start, end, entities)
+                if multilingual
+                else _indirect(text, lang, start, end)
+            )
             for cand in cands:
                 if free(cand.start, cand.end):
                     found.append(cand)
@@ -274,13 +282,23 @@ def _phrase(text: str, lang: str, start: int, end: int) -> tuple[int, int] | Non
         low = word.lower()
         if not word[:1].isalnum():
             break
-        if low in table.prepositions and seen_head and i + 1 < len(tokens) and tokens[i + 1].group()[:1].isalnum():
+        if (
+            low in table.prepositions
+            and seen_head
+            and i + 1 < len(tokens)
+            and tokens[i + 1].group()[:1].isalnum()
+        ):
             nxt = tokens[i + 1].group().lower()
             if nxt in table.determiners or _is_cap(tokens[i + 1].group()) or nxt in table.people:
                 i += 2 if nxt in table.determiners else 1
                 continue
             break
-        if low in table.stop or low in table.determiners or low in table.complementisers or _is_time(word, table):
+        if (
+            low in table.stop
+            or low in table.determiners
+            or low in table.complementisers
+            or _is_time(word, table)
+        ):
             break
         if low in CUE_FORMS.get(lang, frozenset()):
             break
@@ -317,7 +335,9 @@ def _entity_in(
 ) -> tuple[int, int] | None:
     """The first (``last``: the last) person entity in ``start:end``, else organisation."""
     for labels in (_PERSON_LABELS, _BODY_LABELS):
-        found = [(e.start, e.end) for e in entities if e.label in labels and start <= e.start and e.end <= end]
+        found = [
+            (e.start, e.end) for e in entities if e.label in labels and start <= e.start and e.end <= end
+        ]
         if found:
             return max(found) if last else min(found)
     return None
@@ -332,8 +352,10 @@ def _skip_time(text: str, lang: str, pos: int, end: int) -> int:
         low = tokens[i].group().lower()
         if _is_time(low, table):
             i += 1
-        elif (low in table.determiners or low in table.stop) and i + 1 < len(tokens) and _is_time(
-            tokens[i + 1].group(), table
+        elif (
+            (low in table.determiners or low in table.stop)
+            and i + 1 < len(tokens)
+            and _is_time(tokens[i + 1].group(), table)
         ):
             i += 2
         else:
@@ -394,8 +416,10 @@ def speaker_before(
         low = cand.group().lower()
         if not cand.group()[:1].isalnum():
             return None
-        if low in table.determiners or (back == len(words) and _is_cap(cand.group())) or (
-            back < len(words) and not words[-back - 1].group()[:1].isalnum() and _is_cap(cand.group())
+        if (
+            low in table.determiners
+            or (back == len(words) and _is_cap(cand.group()))
+            or (back < len(words) and not words[-back - 1].group()[:1].isalnum() and _is_cap(cand.group()))
         ):
             phrase = _phrase(text, lang, cand.start(), start + len(stripped))
             if phrase is not None and phrase[1] == start + len(stripped):
@@ -511,7 +535,9 @@ def _according_ml(
                 found.append(Candidate(parts, (p_start, start + match.end(1)), speaker, "plain-according"))
                 continue
             if content[1] - content[0] > 15:
-                found.append(Candidate((content,), (p_start, start + match.end(1)), speaker, "plain-according"))
+                found.append(
+                    Candidate((content,), (p_start, start + match.end(1)), speaker, "plain-according")
+                )
     return found
 
 
@@ -533,7 +559,9 @@ def _indirect_ml(
             comp = re.match(rf"\s*,?\s*(?:{comps})(?![\w])", text[subject[1] : stop], re.IGNORECASE)
             if comp is not None:
                 rest = text[cue.end() : subject[1]] + text[subject[1] : stop]
-                comp = re.match(rf"(.*?)(?:{comps})(?![\w])", rest[: subject[1] - cue.end() + comp.end()], re.I)
+                comp = re.match(
+                    rf"(.*?)(?:{comps})(?![\w])", rest[: subject[1] - cue.end() + comp.end()], re.I
+                )
         colon = re.match(r"([^,.;]{0,60}?):\s+(?=\S)", rest)
         if comp is not None or colon is not None:
             if comp is not None:
@@ -541,11 +569,13 @@ def _indirect_ml(
                 content_start = cue.end() + (head.start() if head else comp.end())
             else:
                 content_start = cue.end() + colon.end()  # type: ignore[union-attr]
-            if stop - content_start > 10 and not any(ch in text[cue.end() : content_start] for ch in "\"“„«"):
+            if stop - content_start > 10 and not any(ch in text[cue.end() : content_start] for ch in '"“„«'):
                 speaker = speaker_before(text, lang, start, cue.start(), entities) or speaker_after(
                     text, lang, cue.end(), content_start, entities
                 )
-                found.append(Candidate(((content_start, stop),), (cue.start(), cue.end()), speaker, "plain-that"))
+                found.append(
+                    Candidate(((content_start, stop),), (cue.start(), cue.end()), speaker, "plain-that")
+                )
             continue
         lead = text[start : cue.start()].rstrip()
         as_clause = re.search(r",\s*(wie|como|come|comme|zoals|conforme)\s+([^,]*)$", lead, re.IGNORECASE)
@@ -564,7 +594,9 @@ def _indirect_ml(
             speaker = speaker_after(text, lang, cue.end(), stop, entities)
             if speaker is not None:
                 found.append(
-                    Candidate(((start, start + len(lead) - 1),), (cue.start(), cue.end()), speaker, "plain-post")
+                    Candidate(
+                        ((start, start + len(lead) - 1),), (cue.start(), cue.end()), speaker, "plain-post"
+                    )
                 )
     return found
 
@@ -578,9 +610,7 @@ def fill_speaker(text: str, lang: str, cand: Candidate, entities: Sequence[Entit
     speaker = speaker_after(text, lang, cand.cue[1], limit, entities)
     if speaker is None:
         s_start = max(text.rfind("\n", 0, cand.cue[0]) + 1, cand.end if cand.end <= cand.cue[0] else 0)
-        match = None
-        for match in re.finditer(r"[.!?…»”\"]\s+", text[s_start : cand.cue[0]]):
-            pass
-        begin = s_start + match.end() if match else s_start
+        ends = [m.end() for m in re.finditer(r"[.!?…»”\"]\s+", text[s_start : cand.cue[0]])]
+        begin = s_start + ends[-1] if ends else s_start
         speaker = speaker_before(text, lang, begin, cand.cue[0], entities)
     return cand if speaker is None else replace(cand, speaker=speaker)
