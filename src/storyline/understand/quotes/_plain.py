@@ -22,6 +22,7 @@ from dataclasses import replace
 
 from storyline.understand.cues import ACCORDING, CUE_FORMS, PRONOUNS, SPEECH, SpeechTable
 from storyline.understand.nlp import EntitySpan
+from storyline.understand.quotes._confidence import check_speaker
 from storyline.understand.quotes._marks import Quoted
 from storyline.understand.quotes._parse import Candidate
 
@@ -322,6 +323,7 @@ def _phrase(text: str, lang: str, start: int, end: int) -> tuple[int, int] | Non
 
 
 _HEAD_FINAL = frozenset({"de", "nl"})
+_IMPERSONAL = re.compile(r"(?<![\w])(?:si|se|man|on|men)\s+$", re.IGNORECASE)
 
 
 def _adjective_before(word: str, table: SpeechTable) -> bool:
@@ -521,6 +523,12 @@ def _according_ml(
                 speaker = entity
             if speaker is None or speaker[0] != p_end:
                 continue
+            named = [(e.start, e.end, e.label) for e in entities]
+            if (
+                check_speaker(text[speaker[0] : speaker[1]], speaker[0], speaker[1], named).status
+                == "refused"
+            ):
+                continue  # "según el informe": a document, not a speaker
             lead = text[start:p_start].strip()
             tail = text[speaker[1] : stop]
             if not lead:  # "Según X, ..."; "Laut X verfügen ..."
@@ -552,11 +560,14 @@ def _indirect_ml(
     for cue in _cue_re(lang).finditer(text, start, stop):
         if cue.group().lower() in {a.lower() for a in ACCORDING.get(lang, ())}:
             continue
+        if _IMPERSONAL.search(text[start : cue.start()]) or re.match(r"\s+(?:man|on)\b", text[cue.end() :]):
+            continue  # "si dice che", "se dice que", "sagt man": nobody speaks
         rest = text[cue.end() : stop]
         comp = re.match(rf"\s*,?\s*(?:{comps})(?![\w])", rest, re.IGNORECASE)
         subject = None if comp is not None else speaker_after(text, lang, cue.end(), stop, entities)
         if subject is not None:  # "dijo el ministro que ...", "sagte der Minister, dass ..."
-            comp = re.match(rf"\s*,?\s*(?:{comps})(?![\w])", text[subject[1] : stop], re.IGNORECASE)
+            comma = ",?" if lang in _HEAD_FINAL else ""  # "dijo Fury, que ...": a relative clause
+            comp = re.match(rf"\s*{comma}\s*(?:{comps})(?![\w])", text[subject[1] : stop], re.IGNORECASE)
             if comp is not None:
                 rest = text[cue.end() : subject[1]] + text[subject[1] : stop]
                 comp = re.match(
@@ -592,7 +603,7 @@ def _indirect_ml(
             continue
         if lead.endswith((",", "—", "–")) and not re.search(r"[\"“”„«»]", lead) and len(lead) > 15:
             speaker = speaker_after(text, lang, cue.end(), stop, entities)
-            if speaker is not None:
+            if speaker is not None and len(text[speaker[1] : stop].split()) <= 4:  # "..., dijo X ayer."
                 found.append(
                     Candidate(
                         ((start, start + len(lead) - 1),), (cue.start(), cue.end()), speaker, "plain-post"
