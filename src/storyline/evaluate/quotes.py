@@ -18,6 +18,15 @@ Metrics (DESIGN.md section 6):
 Gold attributions without content cannot be matched and are left out of ``n_gold`` (counted in
 ``n_gold_without_content``). Split: an article is in ``tune`` when the first 8 hex digits of
 ``sha256(id)`` modulo 100 are below 70, else in ``heldout``; rules were tuned on ``tune`` only.
+
+Annotation files (``tests/data/annotations/quotes_<lang>.jsonl``, this project's own annotations of
+non-English shared texts) hold no text: each line names its source (``source`` relative to the
+shared ``data`` folder, ``pair_id`` and ``field``), its ``lang``, the ``text_sha`` of the text and
+per attribution the ``content`` and ``source`` offsets with the hash of each span's text.
+``read_annotations`` fetches the texts and raises ``InputError`` when a referenced text changed.
+``evaluate_quotes`` reads either format (an annotation file is recognised by its first line), and
+for annotations scores each language with its own language code (``by_language``), both over all
+proposed quotes and over those shown by default (``confidence >= DEFAULT_MIN_CONFIDENCE``).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,7 +44,16 @@ from typing import Any
 from storyline.errors import InputError
 from storyline.understand.quotes import QUOTE_CHARS
 
-__all__ = ["GoldArticle", "Prediction", "read_articles", "score_quotes", "split_of"]
+__all__ = [
+    "Annotated",
+    "GoldArticle",
+    "Prediction",
+    "read_annotations",
+    "read_articles",
+    "score_quotes",
+    "shared_data_for",
+    "split_of",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -100,6 +119,98 @@ def read_articles(path: Path, *, split: str = "all", limit: int | None = None) -
                 return
             n += 1
             yield article
+
+
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """One article of an annotation file: its language and the gold attributions over its text."""
+
+    language: str
+    article: GoldArticle
+
+
+def snippet_hash(text: str) -> str:
+    """The hash annotation files keep for a span's text (16 hex digits of its sha256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def shared_data_for(path: Path) -> Path:
+    """The shared ``data`` folder for an annotation file: ``$STORYLINE_SHARED/data``, else the first
+    ``shared/data`` beside a folder above the file (``../shared/data`` of a checkout)."""
+    env = os.environ.get("STORYLINE_SHARED")
+    if env:
+        return Path(env) / "data"
+    for parent in path.resolve().parents:
+        candidate = parent.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    raise InputError(f"{path}: no shared data folder found (set STORYLINE_SHARED)")
+
+
+def _source_texts(data: Path, source: str) -> dict[tuple[str, str], str]:
+    texts: dict[tuple[str, str], str] = {}
+    with (data / source).open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            key = str(row.get("pair_id") or row.get("id"))
+            for field, value in row.items():
+                if isinstance(value, str):
+                    texts[(key, field)] = value
+    return texts
+
+
+def is_annotation_file(path: Path) -> bool:
+    """Whether ``path`` is an annotation file (spans over shared texts) rather than PolNeAR-style."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                return isinstance(row, dict) and "text" not in row and "text_sha" in row
+    return False
+
+
+def read_annotations(path: Path, data: Path | None = None) -> Iterator[Annotated]:
+    """The annotated articles of ``path``, their texts read from ``data`` (see the module docstring).
+
+    Raises ``InputError`` when a source is missing or its text no longer has the annotated hashes.
+    """
+    data = shared_data_for(path) if data is None else data
+    sources: dict[str, dict[tuple[str, str], str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{line_no}"
+            try:
+                row = json.loads(line)
+                source, key, field = row["source"], str(row["pair_id"]), row["field"]
+                if source not in sources:
+                    sources[source] = _source_texts(data, source)
+                text = sources[source].get((key, field))
+                if text is None:
+                    raise InputError(f"{where}: {source} has no {key}/{field}: the source changed")
+                if snippet_hash(text) != row["text_sha"]:
+                    raise InputError(f"{where}: the text of {source} {key}/{field} changed (hash differs)")
+                attributions: list[tuple[tuple[Span, ...], tuple[Span, ...], tuple[Span, ...]]] = []
+                for att in row["attributions"]:
+                    spans: list[tuple[Span, ...]] = []
+                    for role in ("source", "content"):
+                        span = att.get(role)
+                        if span is None:
+                            spans.append(())
+                            continue
+                        start, end = int(span[0]), int(span[1])
+                        if snippet_hash(text[start:end]) != att[f"{role}_sha"]:
+                            raise InputError(
+                                f"{where}: a {role} span of {key}/{field} no longer matches its text"
+                            )
+                        spans.append(((start, end),))
+                    attributions.append((spans[0], (), spans[1]))
+            except (ValueError, KeyError, TypeError, IndexError) as e:
+                raise InputError(f"{where}: expected an annotation object: {e}") from e
+            except OSError as e:
+                raise InputError(f"{where}: cannot read the source: {e}") from e
+            yield Annotated(str(row["lang"]), GoldArticle(f"{key}/{field}", text, tuple(attributions)))
 
 
 def _overlap(a: Span, parts: tuple[Span, ...]) -> int:
@@ -176,24 +287,13 @@ def _summary(
     }
 
 
-def evaluate_quotes(
-    path: Path,
-    *,
-    split: str = "all",
-    limit: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    language: str = "en",
-) -> dict[str, Any]:
-    """Run ``find_attributions`` over ``path`` and score it (see the module docstring);
-    ``progress(done, total)`` is called after each article."""
+def _predict(article: GoldArticle, language: str) -> list[tuple[Prediction, float]]:
+    """The quotes ``find_attributions`` finds in ``article``, as predictions with their confidence."""
     from storyline.understand.quotes import find_attributions
 
-    scored: list[tuple[GoldArticle, list[Prediction]]] = []
-    began = time.perf_counter()
-    articles = list(read_articles(path, split=split, limit=limit))
-    for i, article in enumerate(articles, 1):
-        found = find_attributions(article.text, article_id=article.id, language=language)
-        preds = [
+    found = find_attributions(article.text, article_id=article.id, language=language)
+    return [
+        (
             Prediction(
                 a.quote.start,
                 a.quote.end,
@@ -203,10 +303,30 @@ def evaluate_quotes(
                     if a.quote.speaker_start is not None and a.quote.speaker_end is not None
                     else ()
                 ),
-            )
-            for a in found
-        ]
-        scored.append((article, preds))
+            ),
+            1.0 if a.quote.confidence is None else float(a.quote.confidence),
+        )
+        for a in found
+    ]
+
+
+def evaluate_quotes(
+    path: Path,
+    *,
+    split: str = "all",
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    language: str = "en",
+) -> dict[str, Any]:
+    """Run ``find_attributions`` over ``path`` and score it (see the module docstring);
+    ``progress(done, total)`` is called after each article. An annotation file is scored by language."""
+    if is_annotation_file(path):
+        return evaluate_annotations([path], progress=progress)
+    scored: list[tuple[GoldArticle, list[Prediction]]] = []
+    began = time.perf_counter()
+    articles = list(read_articles(path, split=split, limit=limit))
+    for i, article in enumerate(articles, 1):
+        scored.append((article, [p for p, _ in _predict(article, language)]))
         if progress is not None:
             progress(i, len(articles))
     seconds = time.perf_counter() - began
@@ -221,3 +341,26 @@ def evaluate_quotes(
         "eval quotes: %d articles, %d gold, %d predicted", len(scored), result["n_gold"], result["n_pred"]
     )
     return result
+
+
+def evaluate_annotations(
+    paths: list[Path],
+    *,
+    data: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Score annotation files per language: all proposed quotes, and those shown by default."""
+    from storyline.understand.quotes import DEFAULT_MIN_CONFIDENCE
+
+    items = [a for path in paths for a in read_annotations(path, data)]
+    judged: dict[str, list[tuple[GoldArticle, list[tuple[Prediction, float]]]]] = {}
+    for i, item in enumerate(items, 1):
+        judged.setdefault(item.language, []).append((item.article, _predict(item.article, item.language)))
+        if progress is not None:
+            progress(i, len(items))
+    by_language: dict[str, Any] = {}
+    for lang, rows in sorted(judged.items()):
+        shown = score_quotes([(a, [p for p, c in preds if c >= DEFAULT_MIN_CONFIDENCE]) for a, preds in rows])
+        every = score_quotes([(a, [p for p, _ in preds]) for a, preds in rows])
+        by_language[lang] = shown | {"all_proposed": every}
+    return {"min_confidence": DEFAULT_MIN_CONFIDENCE, "by_language": by_language}

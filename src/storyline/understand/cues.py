@@ -6,9 +6,11 @@ which at least 25 % of its occurrences (3 or more) outside quotation marks were 
 (``scripts/learn_quote_cues.py`` rebuilds it; the held-out 30 % is never read);
 ``CORE_FRAMES`` adds the frames of the core reporting verbs whatever the table says. The hand lists
 ``SPEECH_VERBS`` (take a clause: ``said that ...``) and ``OBJECT_VERBS`` (report with a plain
-object: ``called for a ban``) serve French and the cheap sentence test. Other languages list their
-reporting verbs in the forms news text uses (no lemmatizer is needed for them), and the prepositions
-of ``according to``.
+object: ``called for a ban``) serve French and the cheap sentence test. Other languages (de, es, it,
+pt, nl, and French without its model) read ``speech.json``: reporting verbs as forms (de, nl, fr) or
+as lemmas inflected by rule (es, it, pt: present, preterite and imperfect 3rd persons, and the
+participle after an auxiliary, ``ha dicho``/``ha detto``), with their irregular forms; the phrases
+of ``according to``; and the word lists of ``SpeechTable`` (determiners, person and topic nouns...).
 ``has_cue_word`` is the cheap test ``nlp.analyse`` uses to decide which sentences to parse.
 This module sits beside the ``nlp`` and ``quotes`` packages, not in ``quotes``: ``nlp`` reads it
 too, and ``quotes`` builds on ``nlp``.
@@ -19,7 +21,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from storyline.model import lang_code
 
@@ -29,9 +33,12 @@ __all__ = [
     "CUE_FORMS",
     "OBJECT_VERBS",
     "PRONOUNS",
+    "SPEECH",
     "SPEECH_VERBS",
+    "SpeechTable",
     "cue_table",
     "has_cue_word",
+    "inflect",
     "inflect_en",
 ]
 
@@ -88,57 +95,107 @@ OBJECT_VERBS: dict[str, frozenset[str]] = {
     "fr": frozenset(_words("dénoncer démentir nier réclamer exiger demander saluer critiquer condamner")),
 }
 
-# Surface forms for languages without a parser (and for the cheap sentence test in every language).
-_FORMS = {
-    "de": """sagte sagten sagt sagen gesagt erklärte erklärten erklärt betonte betonten betont sagte
-        warnte warnten warnt fügte_hinzu teilte_mit teilten_mit meinte meinten meint forderte
-        forderten fordert kündigte_an kritisierte kritisiert unterstrich unterstrichen versicherte räumte_ein
-        erläuterte berichtete berichtet berichteten schrieb schreibt twitterte antwortete antwortet
-        zitiert zitierte bekräftigte verkündete bestätigte bestätigt dementierte mahnte betonen erklären
-        glaubt glaubte hofft hoffte befürchtet befürchtete behauptete behauptet argumentierte""",
-    "es": """dijo dice dicen dijeron afirmó afirma afirmaron aseguró asegura aseguraron declaró declara
-        explicó explica añadió agregó añade agrega señaló señala indicó indica advirtió advierte subrayó
-        destacó destaca insistió manifestó sostuvo sostiene comentó apuntó precisó reconoció anunció
-        anuncia respondió escribió tuiteó recordó criticó denunció pidió reiteró considera consideró
-        cree creía opinó""",
-    "it": """ha_detto detto dice disse dichiarato dichiarò ha_dichiarato affermato affermò afferma spiegato
-        spiegò spiega aggiunto aggiunse aggiunge sottolineato sottolineò sottolinea osservato ribadito
-        ribadì annunciato annunciò avvertito avvertì assicurato assicurò precisato precisò ricordato
-        ricordò commentato commentò scritto scrisse risposto rispose dichiara ammesso ammise criticato
-        denunciato sostiene sostenuto evidenziato""",
-    "pt": """disse diz dizem disseram afirmou afirma afirmaram declarou declara explicou explica
-        acrescentou acrescenta salientou sublinhou destacou destaca garantiu garante assegurou advertiu
-        alertou alerta ressaltou observou indicou anunciou anuncia respondeu escreveu comentou lembrou
-        recordou reconheceu sustentou defendeu criticou denunciou insistiu considerou considera""",
-    "nl": """zei zegt zeggen zeiden gezegd verklaarde verklaart verklaarden stelde stelt benadrukte
-        benadrukt waarschuwde waarschuwt voegde_toe liet_weten laat_weten meldde meldt schreef schrijft
-        antwoordde antwoordt vertelde vertelt kondigde_aan erkende zegde beklemtoonde onderstreepte
-        bevestigde reageerde reageert vindt vond denkt dacht twitterde""",
-    "fr": """dit déclaré déclare affirmé affirme ajouté ajoute expliqué explique estimé estime souligné
-        souligne indiqué indique assuré assure annoncé annonce précisé précise rappelé rappelle prévenu
-        averti insisté insiste jugé juge considéré considère confié confie répondu répond répété répète
-        reconnu reconnaît raconté raconte admis noté note observé constaté martelé lancé poursuivi
-        conclu écrit tweeté promis démenti nié regretté dénoncé déploré espère craint croit pense avoué
-        révélé confirmé demandé plaidé réclamé exigé selon""",
+# Languages without a parser: the table ``speech.json`` (per language: reporting-verb forms or lemmas
+# with their irregular forms, auxiliaries, ``according to`` phrases, pronouns, determiners,
+# complementisers, time words, person and topic nouns, words never shown as speakers).
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechTable:
+    """The word lists of one language that the parser-less quote rules read (``speech.json``)."""
+
+    determiners: frozenset[str] = frozenset()
+    complementisers: frozenset[str] = frozenset()
+    time: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+    unresolved: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()  # that join a speaker's head to its complement (des, del)
+    stop: frozenset[str] = frozenset()  # function words that end a speaker phrase
+
+
+def _speech_json() -> dict[str, dict[str, Any]]:
+    raw = resources.files("storyline.understand").joinpath("speech.json").read_text(encoding="utf-8")
+    table: dict[str, dict[str, Any]] = json.loads(raw)
+    return table
+
+
+# Regular endings by infinitive ending: 3rd person present (sg, pl), preterite (sg, pl), imperfect
+# (sg, pl), and the past participle (used only after an auxiliary: ``ha dicho``, ``ha detto``).
+_ENDINGS: dict[str, dict[str, tuple[tuple[str, ...], str]]] = {
+    "es": {
+        "ar": (("a", "an", "ó", "aron", "aba", "aban"), "ado"),
+        "er": (("e", "en", "ió", "ieron", "ía", "ían"), "ido"),
+        "ir": (("e", "en", "ió", "ieron", "ía", "ían"), "ido"),
+    },
+    "it": {
+        "are": (("a", "ano", "ò", "arono", "ava", "avano"), "ato"),
+        "ere": (("e", "ono", "é", "erono", "eva", "evano"), "uto"),
+        "ire": (("e", "ono", "ì", "irono", "iva", "ivano"), "ito"),
+    },
+    "pt": {
+        "ar": (("a", "am", "ou", "aram", "ava", "avam"), "ado"),
+        "er": (("e", "em", "eu", "eram", "ia", "iam"), "ido"),
+        "ir": (("e", "em", "iu", "iram", "ia", "iam"), "ido"),
+    },
 }
-ACCORDING: dict[str, tuple[str, ...]] = {
-    "en": ("according to",),
-    "fr": ("selon", "d'après", "d’après"),
-    "de": ("laut", "zufolge", "nach Angaben", "nach Ansicht"),
-    "es": ("según", "de acuerdo con"),
-    "it": ("secondo", "stando a"),
-    "pt": ("segundo", "de acordo com", "conforme"),
-    "nl": ("volgens", "aldus"),
+_PARTICIPLE_ENDINGS = ("ado", "ido", "ato", "uto", "ito", "to", "so", "cho", "é", "i", "u", "it", "is", "t")
+
+
+def inflect(language: str, lemma: str) -> tuple[list[str], list[str]]:
+    """(finite forms, past participles) of a regular ``lemma`` of ``language`` (es, it, pt)."""
+    for ending, (finite, participle) in _ENDINGS.get(language, {}).items():
+        if lemma.endswith(ending):
+            stem = lemma[: -len(ending)]
+            return [stem + e for e in finite], [stem + participle]
+    return [lemma], []
+
+
+def _plain_forms(language: str, entry: dict[str, Any]) -> frozenset[str]:
+    """Every cue form of one language of ``speech.json``, auxiliary + participle forms included."""
+    forms = set(_words(entry.get("forms", "")))
+    participles: set[str] = set()
+    for lemma in _words(entry.get("regular", "")):
+        finite, parts = inflect(language, lemma)
+        forms.update(finite)
+        participles.update(parts)
+    for irregular in entry.get("irregular", {}).values():
+        for form in _words(irregular):
+            (participles if form.endswith(_PARTICIPLE_ENDINGS[:7]) else forms).add(form)
+    if language == "fr":  # French participles stand alone in the list (``a-t-il déclaré``)
+        participles = {f for f in forms if f.endswith(("é", "it", "is", "u", "i"))}
+    auxiliaries = _words(entry.get("auxiliaries", ""))
+    forms.update(f"{aux} {part}" for aux in auxiliaries for part in participles)
+    if language == "fr":
+        forms.update(participles)
+    return frozenset(forms)
+
+
+_SPEECH = _speech_json()
+SPEECH: dict[str, SpeechTable] = {
+    lang: SpeechTable(
+        **{
+            name: frozenset(_words(entry.get(name, "")))
+            for name in (
+                "determiners",
+                "complementisers",
+                "time",
+                "people",
+                "topics",
+                "unresolved",
+                "prepositions",
+                "stop",
+            )
+        }
+    )
+    for lang, entry in _SPEECH.items()
+}
+ACCORDING: dict[str, tuple[str, ...]] = {"en": ("according to",)} | {
+    lang: tuple(entry.get("according", ())) for lang, entry in _SPEECH.items()
 }
 PRONOUNS: dict[str, dict[str, str]] = {
     "en": {"he": "m", "she": "f", "they": "p", "him": "m", "her": "f", "it": "n", "we": "p", "i": "s"},
-    "fr": {"il": "m", "elle": "f", "ils": "p", "elles": "p", "lui": "m", "on": "p"},
-    "de": {"er": "m", "sie": "f"},
-    "es": {"él": "m", "ella": "f", "ellos": "p", "ellas": "p"},
-    "it": {"lui": "m", "lei": "f", "loro": "p"},
-    "pt": {"ele": "m", "ela": "f", "eles": "p", "elas": "p"},
-    "nl": {"hij": "m", "zij": "f", "ze": "f"},
-}
+} | {lang: dict(entry.get("pronouns", {})) for lang, entry in _SPEECH.items()}
 
 
 @functools.cache
@@ -170,8 +227,7 @@ def _english_forms() -> frozenset[str]:
 
 
 CUE_FORMS: dict[str, frozenset[str]] = {"en": _english_forms()} | {
-    lang: frozenset(_words(text)) | frozenset(w for p in ACCORDING.get(lang, ()) for w in p.split()[:1])
-    for lang, text in _FORMS.items()
+    lang: _plain_forms(lang, entry) | frozenset(ACCORDING.get(lang, ())) for lang, entry in _SPEECH.items()
 }
 
 

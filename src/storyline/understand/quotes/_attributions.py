@@ -33,11 +33,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.model import Mention, Quote, lang_code
+from storyline.understand.cues import SPEECH
 from storyline.understand.nlp import Analysis, EntitySpan, Parsed, analyse, raw_sentences
 from storyline.understand.quotes._confidence import check_speaker, is_fragment, quote_confidence
-from storyline.understand.quotes._marks import Quoted, find_quoted
+from storyline.understand.quotes._marks import Quoted, dash_quoted, find_quoted
 from storyline.understand.quotes._parse import Candidate, parse_candidates, speaker_at
-from storyline.understand.quotes._plain import plain_candidates
+from storyline.understand.quotes._plain import fill_speaker, plain_candidates
 from storyline.understand.quotes._spans import drop_nested, kind_of, merge_continuations, tidy
 from storyline.understand.quotes._speakers import Named, Resolved, person_aliases, resolve_speaker
 
@@ -79,16 +80,26 @@ def find_attributions(
         else:
             analysis = analyse(text, lang)
     quoted = find_quoted(text)
+    if lang in SPEECH:  # dialogue dashes: "— Text —, dijo X."
+        quoted = sorted([*quoted, *dash_quoted(text, quoted)], key=lambda q: q.start)
+    ents = analysis.entities
     if analysis.has_parser and lang is not None:
         parsed = [c for p in analysis.parsed for c in parse_candidates(p.doc, p.start, lang)]
         tidied = [c for c in (tidy(text, c, quoted) for c in parsed) if c is not None]
         extra = [
             _parsed_speaker(c, analysis)
-            for c in plain_candidates(text, lang, quoted, analysis.sentences, covered=tidied, indirect=False)
+            for c in plain_candidates(
+                text, lang, quoted, analysis.sentences, covered=tidied, indirect=False, entities=ents
+            )
         ]
         candidates = tidied + [c for c in (tidy(text, c, quoted) for c in extra) if c is not None]
+        if lang in SPEECH:  # the parse found no subject: the speaker phrase next to the cue
+            candidates = [
+                c if c.speaker is not None else (tidy(text, fill_speaker(text, lang, c, ents), quoted) or c)
+                for c in candidates
+            ]
     else:
-        plain = plain_candidates(text, lang, quoted, analysis.sentences)
+        plain = plain_candidates(text, lang, quoted, analysis.sentences, entities=ents)
         candidates = [c for c in (tidy(text, c, quoted) for c in plain) if c is not None]
     candidates = drop_nested(_dedupe(merge_continuations(text, _dedupe(candidates), quoted)))
     return _attributions(text, article_id, lang, candidates, quoted, analysis)

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.model import Quote
+from storyline.understand.cues import SPEECH
 from storyline.understand.quotes._marks import find_quoted
 from storyline.understand.quotes._speakers import ROLES
 
@@ -46,7 +47,7 @@ UNRESOLVED = _set(
     one someone somebody anyone anybody everyone everybody nobody none there what whoever here
     il elle ils elles on lui qui que ce cela ça er sie es wer der die das man él ella ellos ellas
     quien que lo lei loro esso chi ele ela eles elas quem hij zij ze het wie dat"""
-)
+) | frozenset(w for table in SPEECH.values() for w in table.unresolved)
 # Head nouns of a description that names a person, a group or a body.
 _PEOPLE = (
     _set(
@@ -70,9 +71,12 @@ _PEOPLE = (
     actress adviser advisor consultant spokesman strategist pollster donor donors"""
     )
     | ROLES
+    | frozenset(w for table in SPEECH.values() for w in table.people)
 )
 _WORD = re.compile(r"[\w’'.-]+")
-_SPLIT_HEAD = re.compile(r"\s+(?:of|with|from|at|in|for|on|to|de|du|des|von|vom|der|del|di)\s+", re.I)
+_SPLIT_HEAD = re.compile(
+    r"\s+(?:of|with|from|at|in|for|on|to|de|du|des|von|vom|der|del|della|di|do|da|dos|das|van)\s+", re.I
+)
 _NAMED_LABELS = frozenset({"PERSON", "PER", "ORG", "NORP", "GPE", "SPEAKER", "SPEAKER_GROUP"})
 _CORE_CUES = _set(
     """say says said saying tell tells told add adds added according dit déclaré sagte sagt erklärte
@@ -116,16 +120,21 @@ def check_speaker(
     head_words = _WORD.findall(_SPLIT_HEAD.split(speaker, maxsplit=1)[0])
     if head_words and _is_person_noun(head_words[-1].lower().rstrip(".")):
         return SpeakerCheck("described")
+    # Romance languages put the head first: "las autoridades locales", "des personnes proches"
+    if len(head_words) > 1 and lower[0] in _DETERMINERS and _is_person_noun(head_words[1].lower()):
+        return SpeakerCheck("described")
     return SpeakerCheck("refused", "not a person, organisation or group")
 
 
-_DETERMINERS = _set("a an the this that these those some many several one two three le la les un une")
+_DETERMINERS = _set(
+    "a an the this that these those some many several one two three le la les un une"
+) | frozenset(w for table in SPEECH.values() for w in table.determiners)
 # Head nouns of a topic or a document, never a speaker on their own ("A study", "Tensions with Turkey").
 _TOPICS = _set(
     """study studies report reports survey surveys poll polls data analysis analyses research findings
     figures statistics document documents paper papers memo letter tension tensions fear fears concern
     concerns talks review evidence estimate estimates forecast forecasts projections numbers results"""
-)
+) | frozenset(w for table in SPEECH.values() for w in table.topics)
 _TOPIC_SPLIT = re.compile(r"\s(by|from|with|over|about|between|among|against|in|on|of|at|for|to)\s", re.I)
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["QUOTE_CHARS", "Quoted", "find_quoted"]
+__all__ = ["QUOTE_CHARS", "Quoted", "dash_quoted", "find_quoted"]
 
 # char -> family
 _FAMILY = {
@@ -209,3 +209,31 @@ def _unterminated(text: str, pos: int, outer: _Open, found: list[Quoted]) -> Non
         found.append(Quoted(outer.start, end, _clean(text, parts), closed=False))
     else:
         LOGGER.debug("quotes: dropped an unmatched %r at %d", outer.char, outer.start)
+
+
+_DASH_LINE = re.compile(r"^[ \t]*([—–―])[ \t\u00a0]*(?=\S)", re.MULTILINE)
+_DASH_CLOSE = re.compile(r"[ \t\u00a0][—–―]|$", re.MULTILINE)
+
+
+def dash_quoted(text: str, quoted: list[Quoted] | None = None) -> list[Quoted]:
+    """Dialogue and interview dashes: a line opening with an em or en dash is speech.
+
+    The speech runs to the next dash after a space (``— Text —dijo X—.``, ``— Text —, dijo X.``)
+    or to the end of the line; lines already inside a quoted passage are left alone. A hyphen
+    (``-``) opens list items, not speech, so it is not read as a dash here.
+    """
+    taken = quoted or []
+    found: list[Quoted] = []
+    for match in _DASH_LINE.finditer(text):
+        inner = match.end()
+        if any(q.start <= match.start(1) < q.end for q in taken):
+            continue
+        close = _DASH_CLOSE.search(text, inner)
+        end = close.start() if close else len(text)
+        closed = close is not None and close.group() != ""
+        parts = _clean(text, [(inner, end)])
+        if parts:
+            found.append(
+                Quoted(match.start(1), close.end() if closed and close else parts[-1][1], parts, closed)
+            )
+    return found

@@ -129,6 +129,10 @@ def merge_continuations(text: str, cands: list[Candidate], quoted: Sequence[Quot
                 break
             if len(between) > 250 or any(between_start <= c < q.start for c in cues):
                 break
+            if not re.search(r"[.!?:…]\s*$", between) and not re.search(
+                r"[.!?…]$", text[q.start - 1 - len(between) : q.start - len(between)]
+            ):
+                break  # a quoted word inside the cue's sentence („Bild“-Zeitung), not a new sentence
             end = q.end
         out.append(cand if end == cand.end else replace(cand, parts=((cand.start, end),)))
     return out
