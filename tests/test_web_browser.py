@@ -2,7 +2,8 @@
 
 Skipped, with the reason, when ``/usr/bin/chromium`` or the playwright package is missing
 (``make test`` installs chromium with ``scripts/install_system_deps.sh``). Saves a screenshot of each
-page under ``docs/screenshots/``. No dialog may ever open, and no page may log a console error
+page in pytest's temporary directory (the pictures in ``docs/screenshots/`` come from a realistic
+corpus: ``scripts/screenshots.py``). No dialog may ever open, and no page may log a console error
 (a Content-Security-Policy violation logs one).
 """
 
@@ -20,8 +21,6 @@ from tests.browser_support import launch, require_browser, serve, watched_page
 from tests.test_web_api import HOSTILE_TITLE, article_ids, seed_store
 
 pytestmark = pytest.mark.browser
-
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 require_browser()
 
@@ -47,6 +46,12 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots of these fixture pages go: not docs/screenshots."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh page that fails the test on any dialog or console error."""
@@ -54,12 +59,12 @@ def page(browser: Browser) -> Iterator[Page]:
         yield tab
 
 
-def _shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+def _shot(page: Page, shots: Path, name: str) -> None:
+    page.screenshot(path=str(shots / name), full_page=True)
+    assert (shots / name).read_bytes().startswith(b"\x89PNG"), name
 
 
-def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore) -> None:
+def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore, shots: Path) -> None:
     ids = article_ids(store)
     stories = store.story_ids_of([ids["afp"], ids["dpa"]])
     story_id = stories[ids["afp"]]
@@ -67,7 +72,7 @@ def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore) 
     p.goto(base_url + "/")
     link = p.locator(f'a[href="/stories/{story_id}"]')
     assert link.count() == 1 and p.locator("svg.spark").count() >= 1
-    _shot(p, "stories.png")
+    _shot(p, shots, "stories.png")
     link.click()
     p.wait_for_url(f"**/stories/{story_id}")
     assert p.locator("svg.timeline rect").count() >= 1
@@ -96,13 +101,15 @@ def test_stories_and_story_pages(page: Page, base_url: str, store: SqliteStore) 
         assert p.locator("#digest h2", has_text=heading).count() == 1, heading
     assert p.locator("#digest .summary a").count() >= 3
     assert p.locator("#digest svg.events circle").count() >= 2
-    _shot(p, "story.png")
+    _shot(p, shots, "story.png")
     p.locator("#digest .summary a").first.click()
     p.wait_for_url("**/articles/**")
     assert p.locator("mark#at").count() == 1 and p.locator("mark#at").inner_text().strip()
 
 
-def test_story_digest_without_javascript(browser: Browser, base_url: str, store: SqliteStore) -> None:
+def test_story_digest_without_javascript(
+    browser: Browser, base_url: str, store: SqliteStore, shots: Path
+) -> None:
     ids = article_ids(store)
     story_id = store.story_ids_of([ids["afp"]])[ids["afp"]]
     context = browser.new_context(viewport={"width": 1280, "height": 860}, java_script_enabled=False)
@@ -114,12 +121,14 @@ def test_story_digest_without_javascript(browser: Browser, base_url: str, store:
         new = p.locator(".new-sentences").inner_text()
         assert "9,600-strong" in new and "May 1 deadline" in new
         assert p.locator("svg.events circle.upcoming").count() >= 1
-        _shot(p, "digest.png")
+        _shot(p, shots, "digest.png")
     finally:
         context.close()
 
 
-def test_storyline_entity_and_watchlists_pages(page: Page, base_url: str, store: SqliteStore) -> None:
+def test_storyline_entity_and_watchlists_pages(
+    page: Page, base_url: str, store: SqliteStore, shots: Path
+) -> None:
     ids = article_ids(store)
     story = store.get_story(store.story_ids_of([ids["afp"]])[ids["afp"]])
     assert story is not None and story.storyline_id is not None
@@ -130,19 +139,19 @@ def test_storyline_entity_and_watchlists_pages(page: Page, base_url: str, store:
     for member in line.story_ids:
         assert p.locator(f'.story-list a[href="/stories/{member}"]').count() == 1
     assert p.locator("svg.spans rect").count() == len(line.story_ids)
-    _shot(p, "storyline.png")
+    _shot(p, shots, "storyline.png")
     stoltenberg = store.find_entities("Jens Stoltenberg", limit=1)[0]
     p.goto(base_url + f"/entities/{stoltenberg.id}")
     assert p.locator("h1").inner_text() == "Jens Stoltenberg"
-    _shot(p, "entity.png")
+    _shot(p, shots, "entity.png")
     p.goto(base_url + "/watchlists")
     assert p.locator(".watchlist").count() == 2
     assert p.locator(".watchlist h2", has_text=HOSTILE_TITLE).count() == 1  # as text
     assert p.locator('a[href$=".atom"]').count() == 2 and p.locator("img").count() == 0
-    _shot(p, "watchlists.png")
+    _shot(p, shots, "watchlists.png")
 
 
-def test_search_from_the_masthead(page: Page, base_url: str, store: SqliteStore) -> None:
+def test_search_from_the_masthead(page: Page, base_url: str, store: SqliteStore, shots: Path) -> None:
     ids = article_ids(store)
     p = page
     p.goto(base_url + "/")
@@ -153,10 +162,10 @@ def test_search_from_the_masthead(page: Page, base_url: str, store: SqliteStore)
     for key in ("afp", "dpa"):
         assert p.locator(f'.hits a[href="/articles/{ids[key]}"]').count() == 1
     assert p.locator(".hits mark").first.inner_text() == "Taliban"
-    _shot(p, "search.png")
+    _shot(p, shots, "search.png")
 
 
-def test_hostile_title_renders_as_text(page: Page, base_url: str, store: SqliteStore) -> None:
+def test_hostile_title_renders_as_text(page: Page, base_url: str, store: SqliteStore, shots: Path) -> None:
     ids = article_ids(store)
     p = page
     hostile_story = store.story_ids_of([ids["hostile"]])[ids["hostile"]]
@@ -167,10 +176,10 @@ def test_hostile_title_renders_as_text(page: Page, base_url: str, store: SqliteS
         assert p.locator("img").count() == 0, path
     assert p.locator(".hits h3 a").first.inner_text() == HOSTILE_TITLE
     p.goto(base_url + f"/articles/{ids['afp']}")
-    _shot(p, "article.png")
+    _shot(p, shots, "article.png")
 
 
-def test_compare_two_stored_articles(page: Page, base_url: str, store: SqliteStore) -> None:
+def test_compare_two_stored_articles(page: Page, base_url: str, store: SqliteStore, shots: Path) -> None:
     ids = article_ids(store)
     p = page
     p.goto(base_url + "/compare")
@@ -180,4 +189,4 @@ def test_compare_two_stored_articles(page: Page, base_url: str, store: SqliteSto
     p.wait_for_selector(".score", timeout=60_000)
     score = float(p.locator(".score").inner_text())
     assert 1.0 <= score <= 4.0
-    _shot(p, "compare.png")
+    _shot(p, shots, "compare.png")
