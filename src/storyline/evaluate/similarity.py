@@ -14,7 +14,7 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import pearson, spearman
 from storyline.stories.similarity import PairInput, PairScorer, default_scorer
 
-__all__ = ["GoldPair", "evaluate_similarity", "read_pairs", "split_of"]
+__all__ = ["GoldPair", "article_groups", "evaluate_similarity", "read_pairs", "split_of"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -66,6 +66,34 @@ def read_pairs(path: Path, *, split: str = "all") -> Iterator[GoldPair]:
     for pair in pairs:
         if split == "all" or split_of(pair.pair_id) == split:
             yield pair
+
+
+def article_groups(pairs: Sequence[GoldPair]) -> list[int]:
+    """A group number per pair, for cross-validation grouped by article: pairs that share an article
+    (the same article id in their ``pair_id``s, ``<id1>_<id2>``, or the same text) get one group,
+    transitively, so no article is on both sides of a fold."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def keys(pair: GoldPair) -> list[str]:
+        ids = pair.pair_id.split("_", 1)
+        texts = (
+            hashlib.sha1(t.encode("utf-8", "surrogatepass")).hexdigest() for t in (pair.text1, pair.text2)
+        )
+        return [f"id:{i}" for i in ids] + [f"text:{h}" for h in texts]
+
+    for pair in pairs:
+        first, *rest = keys(pair)
+        for other in rest:
+            parent[find(other)] = find(first)
+    roots: dict[str, int] = {}
+    return [roots.setdefault(find(keys(p)[0]), len(roots)) for p in pairs]
 
 
 def _parse_pair(obj: Any) -> GoldPair:
