@@ -18,8 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from starlette.responses import HTMLResponse
 
 from storyline.alerts import engine
 from storyline.alerts.engine import example_row
@@ -105,15 +106,25 @@ def corpus_texts(store: SqliteStore) -> list[str]:
     return [t for a in store.iter_articles() for t in (a.title or "", a.text)]
 
 
+def get_routes(app: FastAPI) -> list[tuple[str, bool]]:
+    """``(path template, answers HTML)`` of every GET route of the app, in matching order.
+
+    ``iter_route_contexts`` walks the included routers (``app.routes`` holds the routers themselves
+    in this FastAPI, so a plain scan of it finds no page at all)."""
+    out = []
+    for route in iter_route_contexts(app.routes):
+        if route.path is None or "GET" not in (route.methods or ()):
+            continue
+        response_class = getattr(route, "response_class", None)
+        declared = isinstance(response_class, type) and issubclass(response_class, HTMLResponse)
+        last = route.path.rsplit("/", 1)[-1]
+        out.append((route.path, declared or (not route.path.startswith("/api/") and "." not in last)))
+    return out
+
+
 def html_routes(app: FastAPI) -> set[str]:
-    """The path templates of every HTML page (GET routes outside the API and the feeds)."""
-    return {
-        route.path
-        for route in app.routes
-        if isinstance(route, APIRoute)
-        and "GET" in route.methods
-        and not route.path.startswith(("/api/", "/feeds/"))
-    }
+    """The path templates of every HTML page (GET routes outside the API and the feeds and files)."""
+    return {path for path, html in get_routes(app) if html and not path.startswith("/feeds/")}
 
 
 def every_page(client: TestClient, store: SqliteStore) -> dict[str, list[str]]:
@@ -144,6 +155,8 @@ def every_page(client: TestClient, store: SqliteStore) -> dict[str, list[str]]:
         ],
         "/compare": ["/compare", f"/compare?a={originals[0].id}&b={originals[1].id}"],
         "/watchlists": ["/watchlists"],
+        "/watchlists/{watchlist_id}/edit": [f"/watchlists/{w.id}/edit" for w in store.list_watchlists()],
+        "/upload": ["/upload"],
         "/sources": ["/sources"],
         "/glossary": ["/glossary"],
         "/docs": ["/docs"],

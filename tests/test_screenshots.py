@@ -21,13 +21,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import iter_route_contexts
-from starlette.responses import HTMLResponse
 from starlette.routing import compile_path
 
 from storyline.settings import Settings
 from storyline.store import SqliteStore
 from storyline.web import create_app
+from tests.realistic_store import get_routes, html_routes
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "screenshots.py"
@@ -50,23 +49,6 @@ def screenshots() -> ModuleType:
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     db = tmp_path_factory.mktemp("shots") / "empty.db"
     return create_app(SqliteStore(db), Settings(db=str(db), workers=1))
-
-
-def get_routes(app: FastAPI) -> list[tuple[str, bool]]:
-    """``(path template, answers HTML)`` of every GET route of the app, in matching order."""
-    out = []
-    for route in iter_route_contexts(app.routes):
-        if route.path is None or "GET" not in (route.methods or ()):
-            continue
-        response_class = getattr(route, "response_class", None)
-        declared = isinstance(response_class, type) and issubclass(response_class, HTMLResponse)
-        last = route.path.rsplit("/", 1)[-1]
-        out.append((route.path, declared or (not route.path.startswith("/api/") and "." not in last)))
-    return out
-
-
-def html_routes(app: FastAPI) -> set[str]:
-    return {path for path, html in get_routes(app) if html}
 
 
 def placeholder_picks(screenshots: ModuleType) -> object:
