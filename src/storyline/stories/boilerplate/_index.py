@@ -10,8 +10,11 @@
    its lines say nothing about the outlet), each of its keys is counted once more for its outlet.
 
 The state stays bounded: a count whose last article is more than ``window_days`` older than the
-clock is forgotten (read as absent, and dropped when its outlet is next seen), and an outlet keeps at
-most ``max_keys`` keys (beyond, the keys seen once go first, oldest first, then the oldest).
+clock is forgotten (read as absent at once; dropped from memory by ``prune``, every
+``PRUNE_EVERY`` articles, and first when an outlet passes its bound), and an outlet keeps at most
+``max_keys`` keys (beyond, the keys seen once go first, oldest first, then the oldest, down to three
+quarters of the bound). Neither sweep changes a decision: an index restored with only the live
+counts decides as the one that still holds expired ones.
 
 Every change is returned as ``BoilerplateCount`` rows (``n_articles`` 0: dropped): the pipeline
 writes an article's rows in the same transaction as the article, and ``load`` (with the clock from
@@ -37,6 +40,8 @@ LOGGER = logging.getLogger(__name__)
 NO_TIME = -(2**63)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY_US = 86_400_000_000
+#: Articles learned between two sweeps of expired counts out of memory (``prune``).
+PRUNE_EVERY = 4096
 
 
 def _us(at: datetime | None) -> int:
@@ -82,6 +87,7 @@ class BoilerplateIndex:
         self.window_us = int(window_days * _DAY_US)
         self.now_us = NO_TIME
         self._outlets: dict[str, dict[int, tuple[int, int]]] = {}
+        self._learned = 0
 
     def __repr__(self) -> str:
         return (
@@ -142,6 +148,9 @@ class BoilerplateIndex:
         )
         if article.duplicate_of is not None:
             return Marked(marked, ())
+        self._learned += 1
+        if self._learned % PRUNE_EVERY == 0:
+            self.prune()
         return Marked(marked, self._learn(outlet, article, [*units, *titled]))
 
     def _spans(self, outlet: str, units: list[Unit]) -> tuple[tuple[int, int], ...]:
@@ -151,18 +160,36 @@ class BoilerplateIndex:
         keys = self._outlets.setdefault(outlet, {})
         at = _us(article.published_at)
         at = self.now_us if at == NO_TIME else at
-        changes: dict[int, tuple[int, int]] = {k: (0, v[1]) for k, v in keys.items() if self._expired(v[1])}
-        for key in changes:
-            del keys[key]
+        changes: dict[int, tuple[int, int]] = {}
         for key in dict.fromkeys(u.key for u in units):
             n, last = keys.get(key, (0, NO_TIME))
-            keys[key] = changes[key] = (n + 1, max(last, at))
+            if self._expired(last):
+                n = 0
+            keys[key] = changes[key] = (n + 1, max(last, at) if n else at)
         if len(keys) > self.max_keys:
-            order = sorted(keys.items(), key=lambda kv: (kv[1][0] > 1, kv[1][1], kv[0]))
-            for key, (_, last) in order[: len(keys) - self.max_keys * 3 // 4]:
-                del keys[key]
-                changes[key] = (0, last)
+            # expired counts first (read as absent: dropping them decides nothing), then those seen
+            # once, oldest first, then the oldest, down to three quarters of the bound
+            for key in [k for k, (_, last) in keys.items() if self._expired(last)]:
+                changes[key] = (0, keys.pop(key)[1])
+            if len(keys) > self.max_keys:
+                order = sorted(keys.items(), key=lambda kv: (kv[1][0] > 1, kv[1][1], kv[0]))
+                for key, (_, last) in order[: len(keys) - self.max_keys * 3 // 4]:
+                    del keys[key]
+                    changes[key] = (0, last)
         return tuple(
             BoilerplateCount(outlet, key, n, None if last == NO_TIME else last)
             for key, (n, last) in changes.items()
         )
+
+    def prune(self) -> int:
+        """Forget every expired count and every outlet left without one (memory only: expired counts
+        are read as absent, so this changes no decision); returns how many were dropped."""
+        dropped = 0
+        for outlet in list(self._outlets):
+            keys = self._outlets[outlet]
+            for key in [k for k, (_, last) in keys.items() if self._expired(last)]:
+                del keys[key]
+                dropped += 1
+            if not keys:
+                del self._outlets[outlet]
+        return dropped

@@ -31,6 +31,7 @@ __all__ = [
     "GRAM",
     "GRAM_WORDS",
     "LINE",
+    "LINE_CHARS",
     "MIN_SENTENCE_WORDS",
     "OPENING",
     "OPENING_CHARS",
@@ -48,15 +49,20 @@ _KIND = {LINE: "l", OPENING: "o", GRAM: "g", TITLE: "t"}
 #: (``اشترك لتصلك أهم الأخبار``, "subscribe to get the top news").
 GRAM_WORDS = 4
 #: Words at each end of the text whose word runs are counted (inside, repeated wording is the news).
-EDGE_WORDS = 60
+EDGE_WORDS = 40
+#: Characters read back from the end for the last ``EDGE_WORDS`` words (a generous word length).
+TAIL_CHARS_PER_WORD = 20
 #: Words a sentence needs to count on its own (a whole line counts at any length): shorter pieces
 #: are mostly cut at abbreviations ("Mr.", "Sen."), and their removal would take names with them.
 MIN_SENTENCE_WORDS = 4
+#: A line of several sentences counts whole up to this length (a navigation row, a byline with a
+#: date); a longer one counts by its sentences only.
+LINE_CHARS = 200
 #: How far into the first line an opening's separator may be.
 OPENING_CHARS = 80
 
 _LINE = re.compile(r"[^\n]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?؟。])\s+|\s+[|•·]\s+|\s+\|")
+_SENTENCE_END = re.compile(r"[.!?؟。](?=\s)|\s[|•·](?=\s)")
 _SEPARATOR = re.compile(r"\s+[|–—-]+\s+|\s*\|\s*|:\s+|\s+[–—]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -108,7 +114,8 @@ def _lines(text: str) -> list[Unit]:
     for line in _LINE.finditer(text):
         start, end = line.span()
         pieces = [start, *(m.end() for m in _SENTENCE_END.finditer(text, start, end)), end]
-        out.extend(u for u in [_unit(LINE, text, start, end)] if u is not None)
+        if len(pieces) == 2 or end - start <= LINE_CHARS:
+            out.extend(u for u in [_unit(LINE, text, start, end)] if u is not None)
         if len(pieces) > 2:
             for a, b in itertools.pairwise(pieces):
                 unit = _unit(LINE, text, a, b)
@@ -129,19 +136,29 @@ def _openings(text: str, kind: int) -> list[Unit]:
     return out
 
 
+def _fold_word(word: str) -> str:
+    folded = word.casefold() if word.isascii() else unicodedata.normalize("NFKC", word).casefold()
+    return folded if folded.isalpha() else _DIGITS.sub("0", folded)
+
+
 def _grams(text: str) -> list[Unit]:
-    words = list(_WORD.finditer(text))
     n = GRAM_WORDS
-    starts = sorted(set(range(min(len(words), EDGE_WORDS))) | set(range(len(words) - EDGE_WORDS, len(words))))
+    words = list(itertools.islice(_WORD.finditer(text), EDGE_WORDS + 1))
+    ends: tuple[range, ...] = (range(len(words) - n + 1),)
+    if len(words) > EDGE_WORDS:  # the first and the last EDGE_WORDS words (a run never spans the gap)
+        words.pop()
+        tail_from = max(words[-1].end(), len(text) - EDGE_WORDS * TAIL_CHARS_PER_WORD)
+        tail = list(_WORD.finditer(text, tail_from))[-EDGE_WORDS:]
+        ends = (range(EDGE_WORDS - n + 1), range(EDGE_WORDS, EDGE_WORDS + len(tail) - n + 1))
+        words += tail
+    folded = [_fold_word(w[0]) for w in words]
+    upper = [w[0][:1].isupper() for w in words]
     out: list[Unit] = []
-    for i in starts:
-        if i < 0 or i + n > len(words):
-            continue
-        run = words[i : i + n]
-        if any(w[0][:1].isupper() for w in run[1:]):
+    for i in (i for r in ends for i in r):
+        if any(upper[i + 1 : i + n]):
             continue  # a name ("Sen. Bernie Sanders", "Mill Road") is what the story is about
-        normalised = _DIGITS.sub("0", " ".join(unicodedata.normalize("NFKC", w[0]).casefold() for w in run))
-        out.append(Unit(GRAM, unit_key(GRAM, normalised), run[0].start(), run[-1].end()))
+        key = unit_key(GRAM, " ".join(folded[i : i + n]))
+        out.append(Unit(GRAM, key, words[i].start(), words[i + n - 1].end()))
     return out
 
 
