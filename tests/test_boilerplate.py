@@ -110,12 +110,15 @@ def test_the_opening_and_the_title_site_name_are_marked_and_left_out_of_the_stor
     assert out.text.startswith("Riverton Voice")  # the article's own text is unchanged
 
 
-def test_an_inline_subscription_line_is_found_by_its_word_run() -> None:
+def test_an_inline_subscription_line_is_found_by_its_word_run_one_article_later() -> None:
     subscribe = "اشترك لتصلك أهم الأخبار"
     index = BoilerplateIndex(min_articles=1)
     index.observe(article(0, f"بوابة فيتو | ضبط ترزي {subscribe} ضبطت مباحث التموين ترزيا"))
     out = index.observe(article(1, f"بوابة فيتو | مسح في سوبر ماركت {subscribe} أجرى مركز مسحا")).article
-    assert story_text(out) == "مسح في سوبر ماركت أجرى مركز مسحا"
+    assert story_text(out) == f"مسح في سوبر ماركت {subscribe} أجرى مركز مسحا"  # the opening only
+    out = index.observe(article(2, f"بوابة فيتو | القبض على عاطلين {subscribe} ألقت الشرطة القبض")).article
+    assert story_text(out) == "القبض على عاطلين ألقت الشرطة القبض"  # a word run needs two articles
+    assert index.needs(GRAM) == index.needs(LINE) + 1
 
 
 def test_counts_older_than_the_window_are_forgotten() -> None:

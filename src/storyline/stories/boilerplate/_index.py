@@ -4,8 +4,8 @@
 
 1. The stream clock advances to the article's publication time (an undated article is "now").
 2. Each unit of the article (``_units``) whose key ``min_articles`` or more distinct earlier articles
-   of the same outlet held is boilerplate: its span goes into ``Article.boilerplate`` (text) or
-   ``Article.title_boilerplate`` (title).
+   of the same outlet held (one more for a word run: ``needs``) is boilerplate: its span goes into
+   ``Article.boilerplate`` (text) or ``Article.title_boilerplate`` (title).
 3. Unless the article copies an earlier one (``duplicate_of``: a near-copy repeats everything, so
    its lines say nothing about the outlet), each of its keys is counted once more for its outlet.
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, BoilerplateCount
-from storyline.stories.boilerplate._units import Unit, text_units, title_units
+from storyline.stories.boilerplate._units import GRAM, Unit, text_units, title_units
 
 __all__ = ["NO_TIME", "BoilerplateIndex", "Marked", "merge_spans", "outlet_of"]
 
@@ -153,8 +153,14 @@ class BoilerplateIndex:
             self.prune()
         return Marked(marked, self._learn(outlet, article, [*units, *titled]))
 
+    def needs(self, kind: int) -> int:
+        """Earlier articles a unit of ``kind`` must have been seen in to be boilerplate: a word run
+        (``GRAM``), which may be the news itself (a phrase two reports of one event share), needs
+        one more than a line, an opening or a title part."""
+        return self.min_articles + (1 if kind == GRAM else 0)
+
     def _spans(self, outlet: str, units: list[Unit]) -> tuple[tuple[int, int], ...]:
-        return merge_spans((u.start, u.end) for u in units if self.count(outlet, u.key) >= self.min_articles)
+        return merge_spans((u.start, u.end) for u in units if self.count(outlet, u.key) >= self.needs(u.kind))
 
     def _learn(self, outlet: str, article: Article, units: list[Unit]) -> tuple[BoilerplateCount, ...]:
         keys = self._outlets.setdefault(outlet, {})
