@@ -118,7 +118,7 @@ class Components:
             since = None if latest is None else latest - assigner.horizon
             n = assigner.restore(store.iter_story_states(since))
             LOGGER.info("assign: restored %d live stories", n)
-            boilerplate = new_boilerplate_index(settings)
+            boilerplate = BoilerplateIndex.from_settings(settings)
             boilerplate.tick(store.latest_published())
             boilerplate.load(store.iter_boilerplate(boilerplate.since()))
         facts = FactResolver.restored(store.iter_entities()) if settings.understand else None
@@ -133,15 +133,6 @@ class Components:
             marked = self.boilerplate.observe(article)
             article, changes = marked.article, marked.changes
         return dataclasses.replace(item, article=article, copy_checked=True, boilerplate_changes=changes)
-
-
-def new_boilerplate_index(settings: Settings) -> BoilerplateIndex:
-    """An empty boilerplate index with the run's settings."""
-    return BoilerplateIndex(
-        min_articles=settings.boilerplate_min_articles,
-        window_days=settings.boilerplate_window_days,
-        max_keys=settings.boilerplate_max_keys,
-    )
 
 
 def article_from(raw: RawDoc, settings: Settings) -> Article:
@@ -309,7 +300,7 @@ def rebuild_stories(
     store.clear_stories()
     assigner = _new_assigner(settings)
     embedder = embedder_for(settings.embedder)
-    boilerplate = new_boilerplate_index(settings)
+    boilerplate = BoilerplateIndex.from_settings(settings)
     n = 0
     articles = iter(list(store.iter_articles()))
     while raw_chunk := list(islice(articles, settings.batch_size)):

@@ -119,11 +119,7 @@ def evaluate_stories(
     settings = settings if settings is not None else Settings()
     stream = list(read_stream(path))
     assigner = StoryAssigner(model_path=model_path)
-    boilerplate = BoilerplateIndex(
-        min_articles=settings.boilerplate_min_articles,
-        window_days=settings.boilerplate_window_days,
-        max_keys=settings.boilerplate_max_keys,
-    )
+    boilerplate = BoilerplateIndex.from_settings(settings)
     outcomes: list[AssignOutcome] = []
     storylines: dict[str, str | None] = {}
     started = time.perf_counter()

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, BoilerplateCount
+from storyline.settings import Settings
 from storyline.stories.boilerplate._units import GRAM, Unit, text_units, title_units
 
 __all__ = ["NO_TIME", "BoilerplateIndex", "Marked", "merge_spans", "outlet_of"]
@@ -88,6 +89,15 @@ class BoilerplateIndex:
         self.now_us = NO_TIME
         self._outlets: dict[str, dict[int, tuple[int, int]]] = {}
         self._learned = 0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> BoilerplateIndex:
+        """An empty index with ``settings``' ``boilerplate_*`` values."""
+        return cls(
+            min_articles=settings.boilerplate_min_articles,
+            window_days=settings.boilerplate_window_days,
+            max_keys=settings.boilerplate_max_keys,
+        )
 
     def __repr__(self) -> str:
         return (
