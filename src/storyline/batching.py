@@ -14,6 +14,7 @@ from storyline.model import (
     Article,
     Assignment,
     Batch,
+    BoilerplateCount,
     Entity,
     Figure,
     Mention,
@@ -91,6 +92,11 @@ class BatchWriter:
         self.time_mentions: list[TimeMention] = []
         self.figures: list[Figure] = []
         self.sentence_rows: dict[str, dict[str, tuple[tuple[tuple[int, int], ...], bytes]]] = {}
+        self.boilerplate: dict[tuple[str, int], BoilerplateCount] = {}
+
+    def add_boilerplate(self, changes: tuple[BoilerplateCount, ...]) -> None:
+        """Keep the boilerplate index rows one article changed; a row changed twice is written once, last."""
+        self.boilerplate.update(((c.outlet, c.key), c) for c in changes)
 
     def add_outcome(self, outcome: AssignOutcomeLike, vectors: ArticleVectors) -> None:
         """Keep one assignment's results; a story changed twice in a batch is written once, last."""
@@ -119,7 +125,7 @@ class BatchWriter:
         return len(self.articles) + len(self.rejections)
 
     def flush(self) -> None:
-        if not len(self) and not self.assignments:  # a rebuild writes assignments only
+        if not len(self) and not self.assignments and not self.boilerplate:  # a rebuild: no articles
             return
         batch = Batch(
             articles=tuple(self.articles),
@@ -137,6 +143,7 @@ class BatchWriter:
             quotes=tuple(self.quotes),
             time_mentions=tuple(self.time_mentions),
             figures=tuple(self.figures),
+            boilerplate=tuple(self.boilerplate.values()),
         )
         self.store.write_batch(batch)
         self._cache_sentences()

@@ -111,6 +111,25 @@ class Article:
     raw_id: str | None = None
     content_hash: str = ""
     ingested_at: datetime = field(default_factory=utc_now)
+    boilerplate: tuple[tuple[int, int], ...] = ()
+    """Spans of ``text`` its outlet repeats across unrelated articles (subscription lines, the site
+    name, bylines): left out of what decides stories, never out of the text (``stories.boilerplate``;
+    decided in input order by the pipeline, not stored: a rebuild decides again)."""
+    title_boilerplate: tuple[tuple[int, int], ...] = ()
+    """The same for ``title`` (a site name before or after the headline)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateCount:
+    """One row of the boilerplate index: how many distinct earlier articles of ``outlet`` (copies
+    not counted) held the unit hashed to ``key`` (a line, sentence, opening or word 4-gram), and the
+    latest publication time among them (µs since the epoch; None: undated). ``n_articles`` 0 means
+    the row is dropped (evicted or expired)."""
+
+    outlet: str
+    key: int
+    n_articles: int
+    last_seen_us: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +381,8 @@ class Batch:
     quotes: tuple[Quote, ...] = ()
     time_mentions: tuple[TimeMention, ...] = ()
     figures: tuple[Figure, ...] = ()
+    boilerplate: tuple[BoilerplateCount, ...] = ()
+    """The boilerplate index rows this batch's articles changed (upserted; ``n_articles`` 0: deleted)."""
 
 
 def iso(moment: datetime | None) -> str | None:

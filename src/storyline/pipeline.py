@@ -2,7 +2,7 @@
 
 ::
 
-    RawDoc ─► extract ─► language ─► signature ─► (already stored? copy?) ─► understand ─► embed ─►
+    RawDoc ─► extract ─► language ─► signature ─► (stored? copy? boilerplate?) ─► understand ─► embed ─►
               └──── per article, workers ───┘      └── in order, here ──┘    └──── workers ────┘
         ─► canonical entities ─► assign ─► store
            └──── in order, in this process ────┘
@@ -13,7 +13,9 @@ functions of the item (``prepare_chunk``), so an engine (``storyline.engine``: a
 prepare actors on Ray) runs them over bounded windows of input and hands them back in input order
 (each worker loads its models once); inputs already stored skip the NLP pass and the embedding
 (``prepare_light`` gives the id, the store is asked, ``prepare_heavy`` runs for the new ones only),
-and copies of earlier articles skip the NLP pass (dedup decides in input order between the two).
+and copies of earlier articles skip the NLP pass (dedup decides in input order between the two,
+and so does the boilerplate index: the spans of text the article's outlet repeats, which the
+embedding and the story keys then leave out).
 The stateful steps (the "already stored" check, dedup,
 canonical entities and speaker links, story assignment, writing) run in this process, in input
 order, so a run is deterministic for a given input. An article and its facts are written in one
@@ -42,10 +44,11 @@ from storyline.engine.ordered import attach_heavy
 from storyline.errors import ConfigError, Rejected
 from storyline.extract import extract_article
 from storyline.language import with_language
-from storyline.model import Article, Batch, RawDoc, Rejection, ResolvedFacts
+from storyline.model import Article, Batch, BoilerplateCount, RawDoc, Rejection, ResolvedFacts
 from storyline.settings import Settings
 from storyline.store import StoryWriter
 from storyline.stories.assign import ROLE, Assigner, AssignInput, prepare_assign_inputs
+from storyline.stories.boilerplate import BoilerplateIndex
 from storyline.understand import Findings, find_facts_many
 from storyline.understand.canonical import FactResolver
 
@@ -67,6 +70,8 @@ class Prepared:
     copy_checked: bool = False
     """The run's ``Deduplicator`` has seen the article (``article.duplicate_of`` is its decision),
     before the costly stages: a copy was embedded but not analysed."""
+    boilerplate_changes: tuple[BoilerplateCount, ...] = ()
+    """The boilerplate index rows that learning this article changed (written with the article)."""
 
 
 class Components:
@@ -79,11 +84,13 @@ class Components:
         dedup: Deduplicator,
         assigner: Assigner | None = None,
         facts: FactResolver | None = None,
+        boilerplate: BoilerplateIndex | None = None,
     ) -> None:
         self.settings = settings
         self.dedup = dedup
         self.assigner = assigner
         self.facts = facts
+        self.boilerplate = boilerplate
 
     @classmethod
     def for_store(cls, settings: Settings, store: StoryWriter) -> Components:
@@ -104,20 +111,28 @@ class Components:
         dedup.tick(store.latest_published())
         dedup.load(store.iter_minhashes(dedup.since()))
         assigner = None
+        boilerplate = None
         if settings.stories:
             assigner = _new_assigner(settings)
             latest = store.latest_story_seen()
             since = None if latest is None else latest - assigner.horizon
             n = assigner.restore(store.iter_story_states(since))
             LOGGER.info("assign: restored %d live stories", n)
+            boilerplate = BoilerplateIndex.from_settings(settings)
+            boilerplate.tick(store.latest_published())
+            boilerplate.load(store.iter_boilerplate(boilerplate.since()))
         facts = FactResolver.restored(store.iter_entities()) if settings.understand else None
-        return cls(settings, dedup=dedup, assigner=assigner, facts=facts)
+        return cls(settings, dedup=dedup, assigner=assigner, facts=facts, boilerplate=boilerplate)
 
     def check_copy(self, item: Prepared) -> Prepared:
-        """``item`` with its article marked by the dedup index (the engine's ``mark``: asked once per
-        new article, in input order, before the costly stages)."""
+        """``item`` with its article marked by the dedup index, then by the boilerplate index (the
+        engine's ``mark``: asked once per new article, in input order, before the costly stages)."""
         article = self.dedup.mark(item.article, item.signature)
-        return dataclasses.replace(item, article=article, copy_checked=True)
+        changes: tuple[BoilerplateCount, ...] = ()
+        if self.boilerplate is not None:
+            marked = self.boilerplate.observe(article)
+            article, changes = marked.article, marked.changes
+        return dataclasses.replace(item, article=article, copy_checked=True, boilerplate_changes=changes)
 
 
 def article_from(raw: RawDoc, settings: Settings) -> Article:
@@ -231,9 +246,10 @@ def run(
         elif result.known or result.article.id in seen or store.existing_article_ids([result.article.id]):
             stats.unchanged += 1
         else:
-            article = result.article
             if not result.copy_checked:
-                article = components.dedup.mark(article, result.signature)
+                result = components.check_copy(result)
+            article = result.article
+            batch.add_boilerplate(result.boilerplate_changes)
             seen.add(article.id)
             if article.duplicate_of is None and components.facts is not None and result.findings is not None:
                 batch.add_facts(_resolve_facts(components.facts, article, result.findings))
@@ -241,8 +257,8 @@ def run(
                 item = result.assign_input
                 outcome = components.assigner.assign(item, duplicate_of=article.duplicate_of)
                 batch.add_outcome(outcome, item.vectors)
-                if article.duplicate_of is None:
-                    batch.add_sentence_rows(article, item.vectors)
+                if article.duplicate_of is None and not article.boilerplate:
+                    batch.add_sentence_rows(article, item.vectors)  # rows of the whole text only
             batch.articles.append(article)
             batch.raws.append(result.raw)
             if article.duplicate_of is None:
@@ -278,14 +294,22 @@ def rebuild_stories(
     """Forget every story decision and assign all stored articles again, in the order stored.
 
     Deterministic: the same store gives the same stories as the original ingest did (with the same
-    settings), because assignment depends only on the articles and their order."""
+    settings), because assignment depends only on the articles and their order. The boilerplate
+    index is rebuilt the same way (``clear_stories`` forgets it too), every article marked again in
+    the order stored."""
     store.clear_stories()
     assigner = _new_assigner(settings)
     embedder = embedder_for(settings.embedder)
+    boilerplate = BoilerplateIndex.from_settings(settings)
     n = 0
     articles = iter(list(store.iter_articles()))
-    while chunk := list(islice(articles, settings.batch_size)):
+    while raw_chunk := list(islice(articles, settings.batch_size)):
         batch = BatchWriter(store, RunStats())
+        chunk: list[Article] = []
+        for article in raw_chunk:
+            marked = boilerplate.observe(article)
+            batch.add_boilerplate(marked.changes)
+            chunk.append(marked.article)
         for article, item in zip(chunk, prepare_assign_inputs(chunk, embedder), strict=True):
             batch.add_outcome(assigner.assign(item, duplicate_of=article.duplicate_of), item.vectors)
         batch.flush()

@@ -58,6 +58,15 @@ class Settings:
     near_copy_window_days: float = _setting(
         365.0, "near-copies are looked for among originals published this many days before (0 = all)"
     )
+    boilerplate_min_articles: int = _setting(
+        1,
+        "text an outlet already used in this many earlier articles (copies aside) is boilerplate, "
+        "left out of story vectors and keys (0 = off)",
+    )
+    boilerplate_window_days: float = _setting(
+        90.0, "an outlet's repeated text is counted over articles this many days back (0 = all)"
+    )
+    boilerplate_max_keys: int = _setting(4096, "units of text counted per outlet at most")
     allow_private_networks: str = _setting(
         "", "comma-separated networks (CIDR) outbound fetches may reach despite being private or loopback"
     )
@@ -96,6 +105,9 @@ class Settings:
         _check_range("story_window_days", self.story_window_days, 0.01, 3650)
         _check_range("storyline_window_days", self.storyline_window_days, 0.01, 36500)
         _check_range("near_copy_window_days", self.near_copy_window_days, 0, 36500)
+        _check_range("boilerplate_min_articles", self.boilerplate_min_articles, 0, 1000)
+        _check_range("boilerplate_window_days", self.boilerplate_window_days, 0, 36500)
+        _check_range("boilerplate_max_keys", self.boilerplate_max_keys, 16, 10_000_000)
         _check_range("lock_timeout_s", self.lock_timeout_s, 0, 86400)
         _check_range("ray_actors", self.ray_actors, 0, 100_000)
         if self.engine not in ("inline", "ray"):

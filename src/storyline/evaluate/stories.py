@@ -2,8 +2,10 @@
 
 Each line: ``{"id", "title", "text", "lang", "published", "source", "story", "topic"}``. The file is
 streamed one article at a time in file order, exactly as the pipeline does: an ``Article`` per
-row, ``prepare_assign_inputs`` for it, ``StoryAssigner.assign``. Predicted stories are read at the
-end, following merges (an article whose story was later merged counts in the survivor).
+row, marked by a boilerplate index (``stories.boilerplate``: the text its ``source`` repeats; a row
+without a source is left as it is), ``prepare_assign_inputs`` for it, ``StoryAssigner.assign``.
+Predicted stories are read at the end, following merges (an article whose story was later merged
+counts in the survivor).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from storyline.embed import Embedder
 from storyline.evaluate.jsonl import read_records
 from storyline.evaluate.metrics import adjusted_rand_index, bcubed, normalized_mutual_info
 from storyline.model import Article
+from storyline.settings import Settings
 from storyline.stories.assign import MODEL_PATH, AssignOutcome, StoryAssigner, prepare_assign_inputs
+from storyline.stories.boilerplate import BoilerplateIndex
 
 __all__ = ["GoldArticle", "evaluate_stories", "read_stream", "resolve_stories", "story_scores"]
 
@@ -103,20 +107,24 @@ def evaluate_stories(
     progress: Callable[[int, int], None] | None = None,
     embedder: Embedder,
     model_path: Path = MODEL_PATH,
+    settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Stream ``path`` through a fresh ``StoryAssigner`` and score its stories against ``story``.
 
     Returns ``n``, ``n_gold``, ``n_pred``, ``bcubed_precision``, ``bcubed_recall``, ``bcubed_f1``,
     ``ari``, ``nmi``, ``articles_per_second`` (embedding included), and ``n_merges``,
-    ``n_storylines``, ``model``. ``progress(done, total)`` is called every 50 articles.
+    ``n_storylines``, ``model``. ``progress(done, total)`` is called every 50 articles. The
+    boilerplate settings are ``settings``' (default: the defaults).
     """
+    settings = settings if settings is not None else Settings()
     stream = list(read_stream(path))
     assigner = StoryAssigner(model_path=model_path)
+    boilerplate = BoilerplateIndex.from_settings(settings)
     outcomes: list[AssignOutcome] = []
     storylines: dict[str, str | None] = {}
     started = time.perf_counter()
     for done, gold in enumerate(stream, 1):
-        (item,) = prepare_assign_inputs([gold.article], embedder)
+        (item,) = prepare_assign_inputs([boilerplate.observe(gold.article).article], embedder)
         outcome = assigner.assign(item)
         outcomes.append(outcome)
         storylines.update((line.id, line.merged_into) for line in outcome.storylines)

@@ -13,11 +13,11 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 
-from storyline.model import Article, Batch, RawDoc, Rejection
+from storyline.model import Article, Batch, BoilerplateCount, RawDoc, Rejection
 from storyline.registry import register
 from storyline.store.memory_activity import MemoryActivityStore
 from storyline.store.memory_facts import MemoryFactStore
@@ -30,6 +30,7 @@ from storyline.store.query import parse_query, term_words, tokenize
 
 LOGGER = logging.getLogger(__name__)
 _ALL = ArticleFilter()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 TITLE_WEIGHT = 4.0
 SNIPPET_WORDS = 16
@@ -64,6 +65,7 @@ class MemoryStore(
         self._raws: dict[str, RawDoc] = {}
         self._rejections: dict[tuple[str, str, str], tuple[int, Rejection]] = {}
         self._minhashes: dict[str, tuple[str, bytes]] = {}
+        self._boilerplate: dict[tuple[str, int], BoilerplateCount] = {}
         self._tokens: dict[str, tuple[list[str], list[Token]]] = {}
         self._init_stories()
         self._init_facts()
@@ -109,6 +111,24 @@ class MemoryStore(
                 self._upsert_rejection(rejection)
             self._write_stories(batch)
             self._write_facts(batch)
+            for row in batch.boilerplate:
+                if row.n_articles > 0:
+                    self._boilerplate[(row.outlet, row.key)] = row
+                else:
+                    self._boilerplate.pop((row.outlet, row.key), None)
+
+    def clear_stories(self) -> None:
+        """Forget every story decision and the boilerplate index (for a rebuild); articles stay."""
+        with self._lock:
+            super().clear_stories()
+            self._boilerplate.clear()
+
+    def iter_boilerplate(self, since: datetime | None = None) -> Iterator[BoilerplateCount]:
+        """The boilerplate index's rows last seen at or after ``since`` (all when None; undated always)."""
+        low = None if since is None else (_utc(since) - _EPOCH) // timedelta(microseconds=1)
+        with self._lock:
+            rows = list(self._boilerplate.values())
+        return iter([r for r in rows if low is None or r.last_seen_us is None or r.last_seen_us >= low])
 
     def _upsert_rejection(self, rejection: Rejection) -> None:
         key = (rejection.origin, rejection.stage, rejection.reason)

@@ -383,3 +383,14 @@ MIGRATIONS.append(
 # how sure each quote's attribution is (understand/quotes/_confidence.py); NULL: stored before this
 # column, not assessed, so shown only when all quotes are asked for (issue 16)
 MIGRATIONS.append(("0009_quote_confidence", "ALTER TABLE quotes ADD COLUMN confidence REAL;"))
+
+# the boilerplate index: per outlet, how many articles held each unit of text (store/boilerplate_rows.py;
+# issue 16); keyed on the pair, so a row is one B-tree entry
+MIGRATIONS.append(
+    (
+        "0010_boilerplate_counts",
+        "CREATE TABLE boilerplate_counts (outlet TEXT NOT NULL, key INTEGER NOT NULL,"
+        " n_articles INTEGER NOT NULL, last_seen_us INTEGER, PRIMARY KEY (outlet, key)) WITHOUT ROWID;"
+        " CREATE INDEX boilerplate_counts_last_seen ON boilerplate_counts(last_seen_us);",
+    )
+)

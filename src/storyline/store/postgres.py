@@ -26,8 +26,9 @@ import psycopg
 from psycopg import Cursor
 
 from storyline.errors import StoreError
-from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
+from storyline.model import Article, Batch, BoilerplateCount, RawDoc, Rejection, utc_now
 from storyline.registry import register
+from storyline.store import boilerplate_rows as boiler
 from storyline.store import postgres_facts as facts
 from storyline.store import postgres_read as read
 from storyline.store import postgres_stories as stories
@@ -190,6 +191,8 @@ class PostgresStore(
             cur.executemany(_UPSERT_REJECTION, rejections)
             stories.write_stories(cur, batch)
             facts.write_facts(cur, batch)
+            cur.executemany(_pg(boiler.UPSERT), boiler.upsert_params(batch.boilerplate))
+            cur.executemany(_pg(boiler.DELETE), boiler.delete_params(batch.boilerplate))
 
         self._transaction(write)
         LOGGER.debug(
@@ -197,8 +200,21 @@ class PostgresStore(
         )
 
     def clear_stories(self) -> None:
-        """Forget every story and storyline decision (``storyline rebuild``); articles stay."""
-        self._transaction(stories.clear_stories)
+        """Forget every story and storyline decision and the boilerplate index (``storyline
+        rebuild`` makes both again); articles stay."""
+
+        def clear(cur: Cursor[Any]) -> None:
+            stories.clear_stories(cur)
+            cur.execute("TRUNCATE boilerplate_counts")
+
+        self._transaction(clear)
+
+    def iter_boilerplate(self, since: datetime | None = None) -> Iterator[BoilerplateCount]:
+        """The boilerplate index's rows last seen at or after ``since`` (all when None; undated always)."""
+        if since is None:
+            return boiler.rows_of(self._reader().execute(_pg(boiler.SELECT)).fetchall())
+        rows = self._reader().execute(_pg(boiler.SELECT_SINCE), (boiler.since_us(since),)).fetchall()
+        return boiler.rows_of(rows)
 
     def _transaction(self, work: Callable[[Cursor[Any]], None]) -> None:
         """Run ``work`` in one transaction on the writer (rolled back on error), bumping the version."""
@@ -301,3 +317,8 @@ def open_postgres_store(url: str = "", *, readonly: bool = False, **_: Any) -> P
 
 
 __all__ = ["PostgresStore", "StoreAbsent", "open_postgres_store"]
+
+
+def _pg(sql: str) -> str:
+    """``sql`` written with SQLite's ``?`` placeholders, in psycopg's ``%s``."""
+    return sql.replace("?", "%s")

@@ -16,6 +16,7 @@ from storyline.model import (
     Article,
     ArticleFacts,
     Batch,
+    BoilerplateCount,
     Delivery,
     Entity,
     Quote,
@@ -127,6 +128,11 @@ class StoryWriter(Protocol):
 
     def iter_entities(self) -> Iterator[Entity]:
         """Every entity in the order created (the canonicaliser's alias table)."""
+        ...
+
+    def iter_boilerplate(self, since: datetime | None = None) -> Iterator[BoilerplateCount]:
+        """The boilerplate index's rows (``Batch.boilerplate`` as written) last seen at or after
+        ``since`` (all when None; undated ones always), in no particular order."""
         ...
 
     def close(self) -> None: ...

@@ -23,8 +23,9 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from storyline.errors import StoreError
-from storyline.model import Article, Batch, RawDoc, Rejection, utc_now
+from storyline.model import Article, Batch, BoilerplateCount, RawDoc, Rejection, utc_now
 from storyline.registry import register
+from storyline.store import boilerplate_rows as boiler
 from storyline.store import sqlite_facts as facts
 from storyline.store import sqlite_read as read
 from storyline.store import sqlite_stories as stories
@@ -203,6 +204,8 @@ class SqliteStore(
             writer.executemany(_UPSERT_REJECTION, rejections)
             stories.write_stories(writer, batch)
             facts.write_facts(writer, batch)
+            writer.executemany(boiler.UPSERT, boiler.upsert_params(batch.boilerplate))
+            writer.executemany(boiler.DELETE, boiler.delete_params(batch.boilerplate))
 
         self._transaction(write)
         LOGGER.debug(
@@ -210,8 +213,21 @@ class SqliteStore(
         )
 
     def clear_stories(self) -> None:
-        """Forget every story and storyline decision (``storyline rebuild``); articles stay."""
-        self._transaction(stories.clear_stories)
+        """Forget every story and storyline decision and the boilerplate index (``storyline
+        rebuild`` makes both again); articles stay."""
+
+        def clear(writer: sqlite3.Connection) -> None:
+            stories.clear_stories(writer)
+            writer.execute("DELETE FROM boilerplate_counts")
+
+        self._transaction(clear)
+
+    def iter_boilerplate(self, since: datetime | None = None) -> Iterator[BoilerplateCount]:
+        """The boilerplate index's rows last seen at or after ``since`` (all when None; undated always)."""
+        if since is None:
+            return boiler.rows_of(self._reader().execute(boiler.SELECT).fetchall())
+        rows = self._reader().execute(boiler.SELECT_SINCE, (boiler.since_us(since),)).fetchall()
+        return boiler.rows_of(rows)
 
     def _transaction(self, work: Callable[[sqlite3.Connection], None]) -> None:
         """Run ``work`` on the writer in one ``BEGIN IMMEDIATE ... COMMIT`` (rolled back on error)."""

@@ -50,6 +50,7 @@ from storyline.stories.assign._keys import ArticleKeys, article_keys
 from storyline.stories.assign._model import MODEL_PATH, AssignModel, Score, gap_days
 from storyline.stories.assign._state import NO_TIME, StoryState, decode_state, encode_state
 from storyline.stories.assign._storylines import StorylineBook
+from storyline.stories.boilerplate import story_text, story_title
 from storyline.stories.similarity import TextSignals, text_signals
 
 __all__ = ["AssignInput", "AssignOutcome", "StoryAssigner", "from_us", "prepare_assign_inputs", "to_us"]
@@ -114,16 +115,20 @@ class AssignOutcome:
 
 def prepare_assign_inputs(articles: Sequence[Article], embedder: Embedder) -> list[AssignInput]:
     """The assignment inputs of ``articles``: one batched embedding call, then signals and keys per
-    article (everything that depends on the article alone, so ``assign`` does only the ordered part)."""
-    vectors = embed_articles(embedder, [(a.title, a.text) for a in articles])
+    article (everything that depends on the article alone, so ``assign`` does only the ordered part).
+
+    The story stages read the article without its boilerplate (``Article.boilerplate``, marked by
+    the pipeline in input order): the vectors, the signals and the keys."""
+    views = [(story_title(a), story_text(a)) for a in articles]
+    vectors = embed_articles(embedder, views)
     out: list[AssignInput] = []
-    for article, vec in zip(articles, vectors, strict=True):
-        title = article_title(article.title, article.text)
-        text = article.text if not title or article.text.startswith(title) else f"{title}\n{article.text}"
+    for article, (title_view, body), vec in zip(articles, views, vectors, strict=True):
+        title = article_title(title_view, body)
+        text = body if not title or body.startswith(title) else f"{title}\n{body}"
         item = AssignInput(
             article_id=article.id,
             title=title,
-            text=article.text,
+            text=body,
             language=article.language,
             source=article.source,
             published_at=article.published_at,
