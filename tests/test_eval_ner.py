@@ -58,33 +58,30 @@ def test_evaluate_ner_scores_a_tiny_english_file(tmp_path: Path) -> None:
 
 
 def test_evaluate_ner_rule_languages_learn_names_in_stream(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "de.jsonl",
+    path = write(  # Italian has no NER model: rules and the gazetteer
+        tmp_path / "it.jsonl",
         [
             {
                 "doc": "d",
-                "lang": "de",
-                "tokens": ["Bundeskanzlerin", "Angela", "Merkel", "reist", "nach", "Paris", "."],
-                "tags": ["O", "B-PER", "I-PER", "O", "O", "B-LOC", "O"],
+                "lang": "it",
+                "tokens": ["Il", "presidente", "Sergio", "Mattarella", "va", "a", "Parigi", "."],
+                "tags": ["O", "O", "B-PER", "I-PER", "O", "O", "B-LOC", "O"],
             },
             {
                 "doc": "d",
-                "lang": "de",
-                "tokens": ["Angela", "Merkel", "lobte", "die", "NATO", "."],
+                "lang": "it",
+                "tokens": ["Sergio", "Mattarella", "lodò", "la", "NATO", "."],
                 "tags": ["B-PER", "I-PER", "O", "O", "B-ORG", "O"],
             },
         ],
     )
     result = evaluate_ner(path)
     assert result["precision"] == result["recall"] == 1.0
-    assert [s.text for s in read_sentences(path)][1] == "Angela Merkel lobte die NATO ."
+    assert [s.text for s in read_sentences(path)][1] == "Sergio Mattarella lodò la NATO ."
 
 
 FLOORS = {  # measured on the shared data (heldout): en PER 0.903 ORG 0.822 LOC 0.899, F1 0.875
     "conll_en_dev.jsonl": (0.86, {"PER": 0.89, "ORG": 0.81, "LOC": 0.885}),
-    "conll_es_dev.jsonl": (0.42, {}),
-    "bsnlp_pl_dev.jsonl": (0.33, {}),
-    "bsnlp_ru_dev.jsonl": (0.30, {}),
 }
 
 

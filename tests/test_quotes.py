@@ -378,7 +378,8 @@ def test_german_pronoun_resolves_to_the_name_before() -> None:
     text = "Angela Merkel sprach am Montag in Berlin.\n\n„Europa muss zusammenstehen“, sagte sie."
     found = find_attributions(text, article_id="a", language="de")
     q = _by_text([a.quote for a in found], "Europa muss")
-    assert q.speaker in {"Angela Merkel", None}  # an unresolved "sie" is never shown (issue 16)
+    # an unresolved "sie" is never shown (issue 16); the German NER may tag the surname alone
+    assert q.speaker in {"Angela Merkel", "Merkel", None}
 
 
 # --- robustness ---------------------------------------------------------------------------------

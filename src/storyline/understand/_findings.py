@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from storyline.model import Article, Figure, Mention, TimeMention, lang_code
 from storyline.understand.entities import MentionCluster, cluster_mentions, find_mentions
 from storyline.understand.figures import find_figures
-from storyline.understand.nlp import Analysis, analyse_many, get_nlp
+from storyline.understand.nlp import Analysis, analyse_many, has_ner
 from storyline.understand.quotes import Attribution, find_attributions
 from storyline.understand.timex import find_time_mentions
 
@@ -65,7 +65,7 @@ def find_facts_one(article: Article, analysis: Analysis) -> Findings:
     text = article.text
     mentions: tuple[Mention, ...] | None = None
     clusters: tuple[MentionCluster, ...] = ()
-    if get_nlp(language) is not None:
+    if has_ner(language):
         found = find_mentions(text, analysis, article_id=article.id, language=language)
         mentions, clusters = tuple(found), cluster_mentions(text, found, language=language)
     attributions = find_attributions(text, article_id=article.id, language=language, analysis=analysis)

@@ -14,6 +14,10 @@ Where names come from:
   religion: "German", "Muslim"), except a group named as actor, "the Taliban said", "the Houthis,",
   which is ORG; ``EVENT``, ``WORK_OF_ART``, ``LAW``, ``LANGUAGE``, ``PRODUCT``, ``MISC`` -> MISC;
   numbers and dates are not entities.
+- German, Spanish, Dutch, Polish, Portuguese and Russian: the spans of Storyline's NER-only
+  pipelines (``nlp.get_ner``, trained by ``scripts/train_ner_lang.py``; labels ``PER/ORG/LOC/MISC``,
+  no MISC for pl/pt/ru), alone: adding the gazetteer's or the rules' names where the model found
+  none lowered F1 on every tune slice (docs/evaluation.md).
 - Other languages: the gazetteer and rules of ``_rules``.
 
 Spans are trimmed: a leading "the"/"The", a trailing possessive and punctuation are not part of a
@@ -33,7 +37,7 @@ from storyline.understand.entities._gazetteer import Gazetteer, NameSpan
 from storyline.understand.entities._names import Lexicon, fold, lang_of, lexicon
 from storyline.understand.entities._roles import find_descriptions, find_roles
 from storyline.understand.entities._rules import find_rule_names
-from storyline.understand.nlp import Analysis, EntitySpan, analyse, get_nlp, raw_sentences
+from storyline.understand.nlp import Analysis, EntitySpan, analyse, has_ner, raw_sentences
 
 LOGGER = logging.getLogger(__name__)
 
@@ -115,7 +119,7 @@ def find_names(
     gazetteer: Gazetteer | None = None,
 ) -> list[NameSpan]:
     """Named mentions only (no roles or descriptions): NER where a model exists, else rules."""
-    if get_nlp(lang_of(language) or None) is None:
+    if not has_ner(lang_of(language) or None):
         starts = [s for s, _ in (analysis.sentences if analysis is not None else raw_sentences(text))]
         found = find_rule_names(text, language, gazetteer or _default_gazetteer(), starts)
     else:

@@ -1,7 +1,8 @@
 """The NLP pass: spaCy pipelines loaded once per process and language, and one shared ``Analysis``
 of an article (sentences, parsed chunks, entity spans) that the quote and entity finders read.
 
-``get_nlp`` loads a pipeline (with Storyline's tuned English NER, ``install_tuned_ner``);
+``get_nlp`` loads a pipeline (with Storyline's tuned English NER, ``install_tuned_ner``); ``get_ner``
+loads the NER-only pipeline shipped for de/es/nl/pl/pt/ru (``has_ner``: either exists);
 ``analyse``/``analyse_many`` run it over the sentences that ``needs_parse`` selects;
 ``raw_sentences`` is the cheap sentence split they use (every sentence as written, never merged or
 cut: compare ``embed.split_sentences``, which sizes sentences for embedding).
@@ -15,7 +16,9 @@ from storyline.understand.nlp._analysis import (
     analyse,
     analyse_many,
     dot_ops,
+    get_ner,
     get_nlp,
+    has_ner,
     install_dot_ops,
     needs_parse,
     raw_sentences,
@@ -30,7 +33,9 @@ __all__ = [
     "analyse",
     "analyse_many",
     "dot_ops",
+    "get_ner",
     "get_nlp",
+    "has_ner",
     "install_dot_ops",
     "install_tuned_ner",
     "needs_parse",

@@ -25,6 +25,15 @@ parse. The result is one ``Analysis`` (sentences, parsed chunks with their offse
 that the quote and entity modules share: call ``analyse`` once per article, or ``analyse_many`` to
 batch many articles through ``nlp.pipe``.
 
+NER-only languages. German, Spanish, Dutch, Polish, Portuguese and Russian have no full pipeline
+here but ship a small NER-only one (``models/ner_<lang>``: the language's blank tokenizer, its own
+tok2vec and ner, trained by ``scripts/train_ner_lang.py``), loaded offline once per process by
+``get_ner``. For them ``analyse_many`` runs that pipeline over the whole text (each sentence of
+``raw_sentences`` as one doc, as the models were trained, so no name runs across a sentence end;
+batched through ``nlp.pipe``, DotOps, one BLAS thread)
+and fills ``Analysis.entities``; ``parsed`` stays empty and ``has_parser`` ``False`` (no parse ran:
+the quote module keeps its rules). ``has_ner`` says whether a language has either kind of NER.
+
 Matrix products. The networks' time is mostly dense ``gemm`` (tok2vec's maxout layers, the
 parser's and NER's precomputed hidden layer). thinc's ``NumpyOps`` sends them to its bundled BLIS,
 which on the development machine (AMD EPYC, AVX-512) reaches ~23 GFLOP/s on a 288x288 layer where
@@ -64,7 +73,9 @@ __all__ = [
     "analyse",
     "analyse_many",
     "dot_ops",
+    "get_ner",
     "get_nlp",
+    "has_ner",
     "install_dot_ops",
     "needs_parse",
     "raw_sentences",
@@ -133,6 +144,29 @@ def get_nlp(language: str | None) -> Language | None:
     install_fast_matcher(nlp)  # the attribute ruler's same matches, found by lookup (_fast)
     install_dot_ops(nlp)  # numpy's gemm instead of BLIS's (see the module docstring)
     return nlp
+
+
+@functools.cache
+def get_ner(language: str | None) -> Language | None:
+    """The NER-only pipeline shipped for ``language`` (``models/ner_<lang>``, loaded once per process
+    from package data, never downloaded), or ``None``. Only languages without a full pipeline
+    (``get_nlp``) have one: de, es, nl, pl, pt, ru."""
+    from storyline.understand.nlp._tuned_ner import ner_only_path
+
+    path = ner_only_path(language)
+    if path is None or MODELS.get(lang_code(language)) is not None:
+        return None
+    import spacy
+
+    LOGGER.info("nlp: loading the NER-only pipeline %s for %s", path.name, language)
+    nlp = spacy.load(path)
+    install_dot_ops(nlp)  # numpy's gemm instead of BLIS's (see the module docstring)
+    return nlp
+
+
+def has_ner(language: str | None) -> bool:
+    """Whether ``language`` has a statistical NER: a full pipeline (en, fr) or a NER-only one."""
+    return get_nlp(language) is not None or get_ner(language) is not None
 
 
 @functools.cache
@@ -265,7 +299,12 @@ def analyse_many(
     sentences = [raw_sentences(text) for text in texts]
     nlp = get_nlp(language)
     if nlp is None:
-        return [Analysis(text, language, tuple(spans)) for text, spans in zip(texts, sentences, strict=True)]
+        ner = get_ner(language) if entities else None
+        if ner is None:
+            return [
+                Analysis(text, language, tuple(spans)) for text, spans in zip(texts, sentences, strict=True)
+            ]
+        return _ner_only(ner, texts, language, sentences, batch_size)
     parse_jobs: list[tuple[str, tuple[int, int]]] = []
     ner_jobs: list[tuple[str, tuple[int, int]]] = []
     for i, (text, spans) in enumerate(zip(texts, sentences, strict=True)):
@@ -300,6 +339,31 @@ def analyse_many(
             has_parser=True,
         )
         for text, spans, chunks, ents in zip(texts, sentences, parsed, found, strict=True)
+    ]
+
+
+def _ner_only(
+    ner: Language,
+    texts: Sequence[str],
+    language: str | None,
+    sentences: Sequence[Sequence[tuple[int, int]]],
+    batch_size: int,
+) -> list[Analysis]:
+    """The NER-only pass: every sentence of every text through ``ner`` once, one doc a sentence as
+    the models were trained (so no name runs across a sentence end), no parse (``has_parser`` stays
+    ``False``: the quote module then uses its rules)."""
+    jobs = [
+        (text[start:end], (i, start))
+        for i, (text, spans) in enumerate(zip(texts, sentences, strict=True))
+        for start, end in spans
+    ]
+    found: list[list[EntitySpan]] = [[] for _ in texts]
+    with _one_blas_thread():
+        for doc, (i, start) in ner.pipe(jobs, as_tuples=True, batch_size=batch_size):
+            found[i].extend(_entity_spans(doc, start))
+    return [
+        Analysis(text, language, tuple(spans), (), tuple(sorted(ents, key=lambda e: e.start)))
+        for text, spans, ents in zip(texts, sentences, found, strict=True)
     ]
 
 

@@ -6,6 +6,11 @@ CoNLL-2003 ``eng.train`` by ``scripts/train_ner.py``. It predicts ``PER``/``ORG`
 and, as silver labels kept from the shipped model, ``DATE TIME MONEY PERCENT CARDINAL ORDINAL
 QUANTITY``. ``install_tuned_ner(nlp, "en")`` swaps it in place of the pipeline's ``ner``; nothing
 is downloaded. ``understand.nlp.get_nlp`` is meant to call it right after ``spacy.load``.
+
+``models/ner_<lang>`` for de, es, nl, pl, pt and ru are NER-only pipelines (the language's blank
+tokenizer, a small ``tok2vec`` and ``ner``) trained from scratch by ``scripts/train_ner_lang.py``
+for languages without a full spaCy pipeline; ``ner_only_path`` finds them and
+``understand.nlp.get_ner`` loads them.
 """
 
 from __future__ import annotations
@@ -23,10 +28,15 @@ if TYPE_CHECKING:
 
 LOGGER = logging.getLogger(__name__)
 
-__all__ = ["TUNED_LABEL", "has_tuned_ner", "install_tuned_ner", "tuned_ner_path"]
+__all__ = ["NER_ONLY", "TUNED_LABEL", "has_tuned_ner", "install_tuned_ner", "ner_only_path", "tuned_ner_path"]
 
 TUNED_LABEL = "PER"  # the stock English NER has PERSON, never PER
 _MODELS = {"en": "ner_en"}
+NER_ONLY = ("de", "es", "nl", "pl", "pt", "ru")  # languages with a shipped NER-only pipeline
+
+
+def _model_dir(name: str) -> Path:
+    return Path(str(resources.files("storyline.understand").joinpath("models", name)))
 
 
 def tuned_ner_path(language: str | None) -> Path | None:
@@ -34,8 +44,17 @@ def tuned_ner_path(language: str | None) -> Path | None:
     name = _MODELS.get(lang_code(language))
     if name is None:
         return None
-    path = Path(str(resources.files("storyline.understand").joinpath("models", name)))
+    path = _model_dir(name)
     return path if (path / "ner").is_dir() else None
+
+
+def ner_only_path(language: str | None) -> Path | None:
+    """The directory of the NER-only pipeline for ``language``, ``None`` when none ships."""
+    code = lang_code(language)
+    if code not in NER_ONLY:
+        return None
+    path = _model_dir(f"ner_{code}")
+    return path if (path / "ner").is_dir() and (path / "config.cfg").is_file() else None
 
 
 @functools.cache
