@@ -164,7 +164,14 @@ def count_articles_by(
     clauses, params = where(filters)
     if key in ("day", "hour"):
         clauses.append("a.published_at IS NOT NULL")
-    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
+    if key == "entity":  # joined per article (its mentions by the primary key), not through a
+        # DISTINCT of every mention in the store, which SQLite materialises whatever the filters
+        head = (
+            "SELECT em.entity_id AS k, COUNT(DISTINCT a.seq) FROM articles AS a"
+            " JOIN mentions AS em ON em.article_id = a.id AND em.entity_id IS NOT NULL"
+        )
+    else:
+        head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
     if query is not None:
         expression = to_fts5(parse_query(query))
         if not expression:
