@@ -383,3 +383,15 @@ MIGRATIONS.append(
 # how sure each quote's attribution is (understand/quotes/_confidence.py); NULL: stored before this
 # column, not assessed, so shown only when all quotes are asked for (issue 16)
 MIGRATIONS.append(("0009_quote_confidence", "ALTER TABLE quotes ADD COLUMN confidence REAL;"))
+
+# an article listing filtered by language, source or agency reads its newest rows in index order
+# instead of sorting every match (the web benchmark at 300k: /articles?language=de 1.3 s -> 5 ms)
+MIGRATIONS.append(
+    (
+        "0010_articles_filter_time",
+        "CREATE INDEX articles_language_time ON articles(language, published_at);"
+        " CREATE INDEX articles_source_time ON articles(source, published_at);"
+        " CREATE INDEX articles_agency_time ON articles(agency, published_at);"
+        " DROP INDEX articles_language; DROP INDEX articles_source; DROP INDEX articles_agency;",
+    )
+)
