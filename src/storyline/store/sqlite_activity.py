@@ -190,7 +190,9 @@ def count_articles_by(
     clauses, params = where(filters)
     if key in ("day", "hour"):
         clauses.append("a.published_at IS NOT NULL")
-    if key == "entity":  # joined per article (its mentions by the primary key), not through a
+    if key == "entity" and (
+        clauses or query is not None
+    ):  # joined per article (its mentions by the primary key), not through a
         # DISTINCT of every mention in the store, which SQLite materialises whatever the filters
         head = (
             "SELECT em.entity_id AS k, COUNT(DISTINCT a.seq) FROM articles AS a"
