@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 
 import httpx
@@ -158,6 +158,234 @@ async def _load(base: str, path: str, n_requests: int, concurrency: int) -> tupl
         await asyncio.gather(*[worker(per_client) for _ in range(concurrency)])
         elapsed = time.perf_counter() - start
         return per_client * concurrency / elapsed, (warm + per_client) * concurrency
+
+
+SIZES = {"10k": 10_000, "100k": 100_000, "300k": 300_000, "1m": 1_000_000}
+TARGET_MS = 150.0
+ROUTE_REQUESTS = 40
+SLOW_S = 1.0
+SLOW_REQUESTS = 5
+"""A route whose warm-up request took over ``SLOW_S`` is measured with ``SLOW_REQUESTS`` requests."""
+FEWER = {"/compare?a=&b=": 8}
+"""Routes measured with fewer requests: compare is rate-limited (10 a minute from one address)."""
+MEANING_WARMUP_S = 3600.0
+"""The first meaning search loads every vector and builds the HNSW graph: minutes at 1M."""
+
+
+def _wait_up(client: httpx.Client, server: multiprocessing.process.BaseProcess) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            client.get("/static/style.css").raise_for_status()
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or not server.is_alive():
+                raise
+            time.sleep(0.2)
+
+
+def _sample_ids(db: Path) -> dict[str, list[str]]:
+    """Real ids to fill path parameters: random stories, storylines and articles; the most
+    mentioned entities and random ones; every watchlist."""
+    import sqlite3
+
+    rng = random.Random(5)
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+
+        def pick(table: str, k: int) -> list[str]:
+            (top,) = conn.execute(f"SELECT max(seq) FROM {table}").fetchone()
+            seqs = rng.sample(range(1, top + 1), min(k, top))
+            marks = ",".join("?" * len(seqs))
+            return [r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE seq IN ({marks})", seqs)]
+
+        (n_articles,) = conn.execute("SELECT max(seq) FROM articles").fetchone()
+        step = max(1, n_articles // 40)
+        top_entities = [
+            r[0] for r in conn.execute("SELECT id FROM entities ORDER BY n_mentions DESC LIMIT 10")
+        ]
+        return {
+            "story": pick("stories", ROUTE_REQUESTS),
+            "storyline": pick("storylines", ROUTE_REQUESTS),
+            "article": pick("articles", ROUTE_REQUESTS),
+            "entity": top_entities[:4] + pick("entities", ROUTE_REQUESTS - 4),
+            "entity_top": top_entities,
+            "entity_mid": [
+                r[0]
+                for r in conn.execute("SELECT id FROM entities ORDER BY n_mentions DESC LIMIT 8 OFFSET 200")
+            ],
+            "entity_name": [
+                r[0]
+                for r in conn.execute("SELECT name FROM entities ORDER BY n_mentions DESC LIMIT 8 OFFSET 50")
+            ],
+            "watchlist": [r[0] for r in conn.execute("SELECT id FROM watchlists")],
+            "day": [
+                r[0][:10]
+                for r in conn.execute("SELECT published_at FROM articles WHERE seq % ? = 1", (step,))
+            ],
+        }
+    finally:
+        conn.close()
+
+
+def route_paths(ids: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``{label: [paths]}``: every GET route of the app (``label`` is the route, with the variant
+    asked for when one route is measured several ways), each with paths to cycle through."""
+    q = QUERIES
+    s, ln, a, e = ids["story"], ids["storyline"], ids["article"], ids["entity"]
+    mid, top, w, days = ids["entity_mid"], ids["entity_top"], ids["watchlist"], ids["day"]
+    names = ids["entity_name"]
+    zooms = [f"&from={d}&to={d2}" for d, d2 in pairwise(days)]
+    return {
+        # HTML pages
+        "/": [f"/?page={1 + i % 40}" for i in range(8)],
+        "/?sort=size": ["/?sort=size"],
+        "/?visit=": [f"/?visit={d}" for d in days],
+        "/?language=de": ["/?language=de", "/?language=fr"],
+        "/?entity=": [f"/?entity={x}" for x in mid],
+        "/stories/{story_id}": [f"/stories/{x}" for x in s],
+        "/stories/{story_id}?from=&to=": [
+            f"/stories/{x}?from={days[i % len(days)]}&to={days[i % len(days)]}" for i, x in enumerate(s)
+        ],
+        "/stories/{story_id}/digest (warm)": [f"/stories/{x}/digest" for x in s[:8]],
+        "/storylines": [f"/storylines?page={1 + i % 20}" for i in range(8)],
+        "/storylines/{storyline_id}": [f"/storylines/{x}" for x in ln],
+        "/storylines/{storyline_id}?from=&to=": [
+            f"/storylines/{x}?{z[1:]}" for x, z in zip(ln, zooms * 5, strict=False)
+        ],
+        "/storylines/{storyline_id}/digest (warm)": [f"/storylines/{x}/digest" for x in ln[:4]],
+        "/articles": [f"/articles?page={1 + i % 40}" for i in range(8)],
+        "/articles?language=": ["/articles?language=de", "/articles?language=fr"],
+        "/articles?entity=": [f"/articles?entity={x}" for x in mid],
+        "/articles/{article_id}": [f"/articles/{x}" for x in a],
+        "/entities": ["/entities", "/entities?page=2"],
+        "/entities?type=": ["/entities?type=PER", "/entities?type=ORG", "/entities?type=LOC"],
+        "/entities?name=": [f"/entities?name={x}" for x in names],
+        "/entities/{entity_id}": [f"/entities/{x}" for x in e],
+        "/entities/{entity_id} (top 10)": [f"/entities/{x}" for x in top],
+        "/search?q=": [f"/search?q={x}" for x in q],
+        "/search?mode=meaning": [f"/search?q={x}&mode=meaning" for x in q],
+        "/search?mode=both": [f"/search?q={x}&mode=both" for x in q],
+        "/search?q=&entity=": [f"/search?q={x}&entity={mid[i % len(mid)]}" for i, x in enumerate(q)],
+        "/search?q=NOT/NEAR": ["/search?q=police NOT court", "/search?q=NEAR(minister talks)"],
+        "/compare": ["/compare"],
+        "/compare?a=&b=": [f"/compare?a={a[0]}&b={a[1]}"],
+        "/watchlists": ["/watchlists"],
+        "/watchlists/{watchlist_id}/edit": [f"/watchlists/{x}/edit" for x in w],
+        "/sources": ["/sources"],
+        "/upload": ["/upload"],
+        "/glossary": ["/glossary"],
+        "/docs": ["/docs"],
+        "/maps/world.svg": ["/maps/world.svg"],
+        # feeds
+        "/watchlists/{watchlist_id}/feed.atom": [f"/watchlists/{x}/feed.atom" for x in w],
+        "/feeds/watchlists/{watchlist_id}.atom": [f"/feeds/watchlists/{x}.atom" for x in w],
+        # API
+        "/api/v1/openapi.json": ["/api/v1/openapi.json"],
+        "/api/v1/stories": [f"/api/v1/stories?offset={50 * i}" for i in range(8)],
+        "/api/v1/stories?sort=now": ["/api/v1/stories?sort=now"],
+        "/api/v1/stories?entity=": [f"/api/v1/stories?entity={x}" for x in mid],
+        "/api/v1/stories?format=csv&limit=100": ["/api/v1/stories?format=csv&limit=100"],
+        "/api/v1/stories/{story_id}": [f"/api/v1/stories/{x}" for x in s],
+        "/api/v1/stories/{story_id}/digest (warm)": [f"/api/v1/stories/{x}/digest" for x in s[:8]],
+        "/api/v1/storylines": [f"/api/v1/storylines?offset={50 * i}" for i in range(8)],
+        "/api/v1/storylines/{storyline_id}": [f"/api/v1/storylines/{x}" for x in ln],
+        "/api/v1/storylines/{storyline_id}/digest (warm)": [f"/api/v1/storylines/{x}/digest" for x in ln[:4]],
+        "/api/v1/articles": [f"/api/v1/articles?offset={50 * i}" for i in range(8)],
+        "/api/v1/articles?language=&since=": [f"/api/v1/articles?language=de&since={d}" for d in days],
+        "/api/v1/articles?entity=": [f"/api/v1/articles?entity={x}" for x in mid],
+        "/api/v1/articles?format=ndjson&limit=100": ["/api/v1/articles?format=ndjson&limit=100"],
+        "/api/v1/articles/{article_id}": [f"/api/v1/articles/{x}" for x in a],
+        "/api/v1/search?q=": [f"/api/v1/search?q={x}" for x in q],
+        "/api/v1/search?mode=meaning": [f"/api/v1/search?q={x}&mode=meaning" for x in q],
+        "/api/v1/search?mode=both": [f"/api/v1/search?q={x}&mode=both" for x in q],
+        "/api/v1/search?entity=": [
+            f"/api/v1/search?q={x}&entity={mid[i % len(mid)]}" for i, x in enumerate(q)
+        ],
+        "/api/v1/search?format=csv&limit=100": [f"/api/v1/search?q={x}&format=csv&limit=100" for x in q[:4]],
+        **{
+            f"/api/v1/counts?by={by}": [f"/api/v1/counts?by={by}"]
+            for by in ("day", "hour", "language", "source", "agency", "story", "entity")
+        },
+        "/api/v1/counts?by=day&q=": [f"/api/v1/counts?by=day&q={x}" for x in q],
+        "/api/v1/counts?by=day&entity=": [f"/api/v1/counts?by=day&entity={x}" for x in mid],
+        "/api/v1/rejections": ["/api/v1/rejections"],
+        "/api/v1/stats": ["/api/v1/stats"],
+        "/api/v1/entities": ["/api/v1/entities", "/api/v1/entities?offset=50"],
+        "/api/v1/entities?type=&name=": [
+            "/api/v1/entities?type=PER",
+            *[f"/api/v1/entities?name={x}" for x in names],
+        ],
+        "/api/v1/entities/{entity_id}": [f"/api/v1/entities/{x}" for x in e],
+        "/api/v1/quotes": ["/api/v1/quotes", "/api/v1/quotes?offset=50"],
+        "/api/v1/quotes?speaker_entity_id=": [f"/api/v1/quotes?speaker_entity_id={x}" for x in mid],
+        "/api/v1/sources": ["/api/v1/sources"],
+        "/api/v1/watchlists": ["/api/v1/watchlists"],
+        "/api/v1/watchlists/{watchlist_id}": [f"/api/v1/watchlists/{x}" for x in w],
+        "/api/v1/alerts": ["/api/v1/alerts", *[f"/api/v1/alerts?watchlist_id={x}" for x in w]],
+    }
+
+
+def _route_latencies(client: httpx.Client, paths: list[str], n: int) -> tuple[float, float, int]:
+    """p50 and p95 (ms) of ``n`` sequential GETs cycling through ``paths``, after one warm-up GET,
+    and the status of the last answer."""
+    start = time.perf_counter()
+    status = client.get(paths[0]).status_code
+    if (
+        time.perf_counter() - start > SLOW_S
+    ):  # seconds a request: a few are enough to say it misses the target
+        n = min(n, SLOW_REQUESTS)
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        response = client.get(paths[i % len(paths)])
+        times.append((time.perf_counter() - start) * 1000)
+        status = response.status_code
+    cuts = statistics.quantiles(times, n=20)
+    return round(statistics.median(times), 1), round(cuts[18], 1), status
+
+
+def bench_web_scale(size: str = "1m", *, n: int = ROUTE_REQUESTS, only: str = "") -> dict[str, object]:
+    """p50/p95 of every page and endpoint over the cached store of ``size`` articles
+    (``benchmarks/web_store.py``; built on first use). Keys: ``web_<size>_routes`` (label ->
+    p50/p95/status), ``web_<size>_p95_ms_max``, ``web_<size>_over_target`` (routes whose p95 is over
+    150 ms), ``web_<size>_build_s``, ``web_<size>_meaning_load_s`` (the first meaning search)."""
+    from benchmarks.web_store import cached_store
+
+    n_articles = SIZES[size]
+    db, meta = cached_store(n_articles)
+    ids = _sample_ids(db)
+    routes = route_paths(ids)
+    if only:
+        routes = {k: v for k, v in routes.items() if only in k}
+    key = f"web_{size}"
+    out: dict[str, object] = {f"{key}_build_s": meta["build_s"], f"{key}_articles": n_articles}
+    port = _free_port()
+    server = multiprocessing.get_context("spawn").Process(target=_serve, args=(str(db), port), daemon=True)
+    server.start()
+    table: dict[str, dict[str, float]] = {}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=MEANING_WARMUP_S) as client:
+            _wait_up(client, server)
+            # digests cache sentence rows in the store (a write, which makes the meaning index
+            # reload): warm them first, then load the meaning index once
+            for label in [k for k in routes if "digest" in k]:
+                for path in routes[label]:
+                    client.get(path)
+            start = time.perf_counter()
+            client.get("/api/v1/search?q=warm&mode=meaning&limit=1")
+            out[f"{key}_meaning_load_s"] = round(time.perf_counter() - start, 1)
+            for label, paths in routes.items():
+                p50, p95, status = _route_latencies(client, paths, min(n, FEWER.get(label, n)))
+                table[label] = {"p50_ms": p50, "p95_ms": p95, "status": status}
+                print(f"  {label:<55} p50 {p50:8.1f}  p95 {p95:8.1f}  ({status})", flush=True)
+    finally:
+        server.terminate()
+        server.join(10)
+    out[f"{key}_routes"] = table
+    out[f"{key}_p95_ms_max"] = max(r["p95_ms"] for r in table.values())
+    out[f"{key}_over_target"] = sorted(k for k, r in table.items() if r["p95_ms"] > TARGET_MS)
+    return out
 
 
 def bench_web(*, n_articles: int = N_ARTICLES, n_requests: int = 200, n_load: int = 4000) -> dict[str, float]:

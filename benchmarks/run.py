@@ -1,8 +1,10 @@
 """`make bench`: run the benchmarks, print a table, merge figures into benchmarks/results.json.
 
 Usage: python benchmarks/run.py [NAME ...] [--quick] [--workers 1,2,4,8,15] [--store-url postgresql://...]
+[--size 100k|300k|1m]
 (``--workers`` and ``--store-url`` are for ``scaleout``: fork-pool sizes and Ray actor counts, and an
-empty PostgreSQL database to run it on as well.)
+empty PostgreSQL database to run it on as well. ``--size`` is for ``web``: every page and endpoint over
+a cached, fully populated store of that many articles, instead of the 100k three-page run.)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from benchmarks.bench_pipeline import bench_pipeline
 from benchmarks.bench_scaleout import bench_scaleout
 from benchmarks.bench_soak import bench_soak
 from benchmarks.bench_understand import bench_understand
-from benchmarks.bench_web import bench_web
+from benchmarks.bench_web import SIZES, bench_web, bench_web_scale
 
 RESULTS = Path(__file__).with_name("results.json")
 
@@ -63,13 +65,20 @@ def main(argv: list[str]) -> int:
     argv = list(argv)
     workers = [int(w) for w in (_option(argv, "--workers") or "2").split(",")]
     store_url = _option(argv, "--store-url") or ""
+    size = _option(argv, "--size")
+    if size is not None and size not in SIZES:
+        raise SystemExit(f"--size must be one of {', '.join(SIZES)}")
     quick = "--quick" in argv
     names = [a for a in argv if not a.startswith("-")]
     benches: dict[str, Callable[[], Mapping[str, object]]] = {
         "ingest": (lambda: bench_ingest(n_throughput=1000, n_large=5000, probe=300, repeats=1))
         if quick
         else bench_ingest,
-        "web": (lambda: bench_web(n_articles=10_000)) if quick else bench_web,
+        "web": (lambda: bench_web_scale(size))
+        if size is not None
+        else (lambda: bench_web(n_articles=10_000))
+        if quick
+        else bench_web,
         "assign": (lambda: bench_assign(sizes={"1k": 1_000, "10k": 10_000, "100k": 100_000}))
         if quick
         else bench_assign,

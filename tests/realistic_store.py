@@ -161,6 +161,10 @@ def every_page(client: TestClient, store: SqliteStore) -> dict[str, list[str]]:
         "/glossary": ["/glossary"],
         "/docs": ["/docs"],
     }
+    dated = [line for line in lines if line.first_seen_at is not None]
+    if dated:  # a zoomed storyline timeline: its first day
+        day = dated[0].first_seen_at.date().isoformat() if dated[0].first_seen_at else ""
+        pages["/storylines/{storyline_id}"].append(f"/storylines/{dated[0].id}?from={day}&to={day}")
     if len(originals) > 3:
         pages["/compare"].append(f"/compare?a={originals[0].id}&b={originals[-1].id}")
     return pages

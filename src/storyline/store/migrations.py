@@ -384,6 +384,7 @@ MIGRATIONS.append(
 # column, not assessed, so shown only when all quotes are asked for (issue 16)
 MIGRATIONS.append(("0009_quote_confidence", "ALTER TABLE quotes ADD COLUMN confidence REAL;"))
 
+
 # the boilerplate index: per outlet, how many articles held each unit of text (store/boilerplate_rows.py;
 # issue 16); keyed on the pair, so a row is one B-tree entry
 MIGRATIONS.append(
@@ -392,5 +393,17 @@ MIGRATIONS.append(
         "CREATE TABLE boilerplate_counts (outlet TEXT NOT NULL, key INTEGER NOT NULL,"
         " n_articles INTEGER NOT NULL, last_seen_us INTEGER, PRIMARY KEY (outlet, key)) WITHOUT ROWID;"
         " CREATE INDEX boilerplate_counts_last_seen ON boilerplate_counts(last_seen_us);",
+    )
+)
+
+# an article listing filtered by language, source or agency reads its newest rows in index order
+# instead of sorting every match (the web benchmark at 300k: /articles?language=de 1.3 s -> 5 ms)
+MIGRATIONS.append(
+    (
+        "0011_articles_filter_time",
+        "CREATE INDEX articles_language_time ON articles(language, published_at);"
+        " CREATE INDEX articles_source_time ON articles(source, published_at);"
+        " CREATE INDEX articles_agency_time ON articles(agency, published_at);"
+        " DROP INDEX articles_language; DROP INDEX articles_source; DROP INDEX articles_agency;",
     )
 )

@@ -109,9 +109,9 @@ def where(filters: ArticleFilter, times: Times, mark: str) -> tuple[list[str], l
     if not filters.include_duplicates:
         clauses.append("a.duplicate_of IS NULL")
     if filters.entity is not None:
-        clauses.append(
-            f"EXISTS (SELECT 1 FROM mentions AS em WHERE em.article_id = a.id AND em.entity_id = {mark})"
-        )
+        # a list subquery, run once: a correlated EXISTS was planned on the entity index, scanning
+        # every mention of the entity for every article (5 s for a common name at 10k articles)
+        clauses.append(f"a.id IN (SELECT article_id FROM mentions WHERE entity_id = {mark})")
         params.append(filters.entity)
     return clauses, params
 

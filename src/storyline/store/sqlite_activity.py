@@ -66,6 +66,32 @@ def live_roots(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Story]
     return roots
 
 
+def live_root_ids(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """``story id -> live story id`` for each of ``ids`` that is stored (merges followed), as
+    ``live_roots`` but reading only ids: counting by story at 300k articles read 15k whole stories."""
+    links: dict[str, str | None] = {}
+
+    def read(wanted: Sequence[str]) -> None:
+        for chunk in _chunks(wanted):
+            marks = ", ".join("?" * len(chunk))
+            links.update(conn.execute(f"SELECT id, merged_into FROM stories WHERE id IN ({marks})", chunk))
+
+    read(ids)
+    for _ in range(MAX_MERGE_DEPTH):
+        missing = [m for m in links.values() if m is not None and m not in links]
+        if not missing:
+            break
+        read(missing)
+    roots: dict[str, str] = {}
+    for story_id in ids:
+        current, depth = story_id, 0
+        while links.get(current) is not None and depth < MAX_MERGE_DEPTH:
+            current, depth = links[current] or current, depth + 1
+        if current in links and links[current] is None:
+            roots[story_id] = current
+    return roots
+
+
 @dataclass
 class _Tally:
     n: int = 0
@@ -164,7 +190,18 @@ def count_articles_by(
     clauses, params = where(filters)
     if key in ("day", "hour"):
         clauses.append("a.published_at IS NOT NULL")
-    head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
+    if key == "entity" and (clauses or query is not None):
+        # filtered: joined per article (its mentions by the primary key), not through a DISTINCT of
+        # every mention in the store, which SQLite materialises whatever the filters (unfiltered,
+        # that one pass is the faster)
+        head = (
+            "SELECT em.entity_id AS k, COUNT(DISTINCT a.seq) FROM articles AS a"
+            " JOIN mentions AS em ON em.article_id = a.id AND em.entity_id IS NOT NULL"
+        )
+    elif key == "story" and not clauses and query is None:  # no filter: the membership table alone
+        head = "SELECT m.story_id AS k, COUNT(*) FROM story_articles AS m"
+    else:
+        head = f"SELECT {_KEY_SQL[key]} AS k, COUNT(*) FROM articles AS a" + shared.KEY_JOIN.get(key, "")
     if query is not None:
         expression = to_fts5(parse_query(query))
         if not expression:
@@ -175,7 +212,10 @@ def count_articles_by(
     sql = head + (" WHERE " + " AND ".join(clauses) if clauses else "") + " GROUP BY k"
     counts = {str(k): int(n) for k, n in conn.execute(sql, params)}
     if key == "story":
-        counts = shared.merge_story_counts(counts, live_roots(conn, list(counts)))
+        merged: Counter[str] = Counter()
+        for story_id, root in live_root_ids(conn, list(counts)).items():
+            merged[root] += counts[story_id]
+        counts = dict(merged)
     return order_counts(key, counts)
 
 

@@ -254,13 +254,19 @@ class Span:
     current: bool = False
 
 
-def spans(rows: Sequence[Span], *, title: str, width: int = 760) -> Markup:
-    """One bar per row from its first to its last moment on a shared time axis (a storyline's stories)."""
+def spans(
+    rows: Sequence[Span], *, title: str, width: int = 760, period: tuple[datetime, datetime] | None = None
+) -> Markup:
+    """One bar per row from its first to its last moment on a shared time axis (a storyline's stories);
+    with ``period`` (start, end), the axis is that period and bars are cut to it."""
     dated = [r for r in rows if r.first is not None]
     if not dated:
         return Markup("")
-    start = min(r.first for r in dated if r.first is not None)
-    end = max((r.last or r.first) for r in dated if r.first is not None)
+    if period is None:
+        start = min(r.first for r in dated if r.first is not None)
+        end = max((r.last or r.first) for r in dated if r.first is not None)
+    else:
+        start, end = period
     total = max((end - start).total_seconds(), 86_400.0)
     left, right, row_h, upper = 8, 8, 26, 6
     height = upper + row_h * len(dated) + 22
@@ -272,8 +278,9 @@ def spans(rows: Sequence[Span], *, title: str, width: int = 760) -> Markup:
     ]
     for k, row in enumerate(dated):
         assert row.first is not None
-        x0 = left + plot_w * (row.first - start).total_seconds() / total
-        x1 = left + plot_w * ((row.last or row.first) - start).total_seconds() / total
+        x0 = left + plot_w * max((row.first - start).total_seconds(), 0.0) / total
+        x1 = left + plot_w * min(((row.last or row.first) - start).total_seconds(), total) / total
+        x1 = max(x1, x0)
         y = upper + k * row_h
         out.append(
             Markup(
@@ -288,7 +295,8 @@ def spans(rows: Sequence[Span], *, title: str, width: int = 760) -> Markup:
                 t=f"{row.label} · {row.n} articles",
             )
         )
-    for x, moment, anchor in ((left, start, "start"), (width - right, end, "end")):
+    axis_end = end if period is None else end - timedelta(days=1)  # a period's end is the next midnight
+    for x, moment, anchor in ((left, start, "start"), (width - right, axis_end, "end")):
         out.append(
             Markup('<text class="axis" x="{x}" y="{y}" text-anchor="{a}">{d}</text>').format(
                 x=x, y=height - 6, a=anchor, d=moment.date().isoformat()

@@ -19,22 +19,30 @@ from storyline.web.now import Listed, fill
 LOGGER = logging.getLogger(__name__)
 
 CO_ENTITIES = 20
+MIN_CHUNK = 50
+"""Stories read at once when listing an entity's stories (doubling until the page is full)."""
 _ANY = StoryQuery()
 
 
 def entity_stories(
     store: StoryReader, entity_id: str, query: StoryQuery = _ANY, *, limit: int, offset: int
 ) -> list[Listed]:
-    """Live stories with articles naming the entity, most such articles first."""
-    counts = store.count_articles_by("story", ArticleFilter(entity=entity_id))
-    listed = fill(_stories(store, counts), store)
-    kept = [x for x in listed if _keep(x, query)]
-    return kept[offset : offset + limit]
+    """Live stories with articles naming the entity, most such articles first. Stories are read and
+    filled in a chunk at a time, until the page is full: a common name has thousands of stories."""
+    ids = list(store.count_articles_by("story", ArticleFilter(entity=entity_id)))
+    wanted = offset + limit
+    kept: list[Listed] = []
+    at, chunk = 0, max(wanted, MIN_CHUNK)
+    while at < len(ids) and len(kept) < wanted:
+        listed = fill(_stories(store, ids[at : at + chunk]), store)
+        kept += [x for x in listed if _keep(x, query)]
+        at, chunk = at + chunk, chunk * 2
+    return kept[offset:wanted]
 
 
-def _stories(store: StoryReader, counts: dict[str, int]) -> list[Story]:
-    found = {a.story.id: a.story for a in store.story_activity(story_ids=list(counts))}
-    return [found[i] for i in counts if i in found]
+def _stories(store: StoryReader, ids: list[str]) -> list[Story]:
+    found = {a.story.id: a.story for a in store.story_activity(story_ids=ids)}
+    return [found[i] for i in ids if i in found]
 
 
 def _keep(x: Listed, query: StoryQuery) -> bool:

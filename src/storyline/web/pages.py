@@ -43,7 +43,7 @@ from storyline.web.params import (
     blank_to_none,
     parse_when,
 )
-from storyline.web.pictures import diversity, story_coverage
+from storyline.web.pictures import diversity, story_coverage, storyline_timeline
 from storyline.web.render import Pages, path_id, with_query
 
 LOGGER = logging.getLogger(__name__)
@@ -192,25 +192,34 @@ def storylines_page(request: Request, ctx: Ctx, view: Render, page: Page = 1) ->
 
 
 @router.get("/storylines/{storyline_id}", response_class=HTMLResponse)
-def storyline_page(request: Request, ctx: Ctx, view: Render, storyline_id: str) -> HTMLResponse:
-    """One storyline: its stories on a shared time axis."""
+def storyline_page(
+    request: Request,
+    ctx: Ctx,
+    view: Render,
+    storyline_id: str,
+    start: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    end: Annotated[str | None, Query(alias="to", max_length=40)] = None,
+) -> HTMLResponse:
+    """One storyline: its stories on a shared time axis (``from``/``to``: the days shown, with zoom
+    links, as on the story page), and the list of its stories."""
+    first, last = parse_when("from", start), parse_when("to", end)
     line = ctx.store.get_storyline(storyline_id)
     if line is None:
         raise HTTPException(404, f"no storyline {storyline_id!r}")
     members = storyline_members(ctx.store, line)
-    rows = [
-        charts.Span(
-            s.label or s.id, f"/stories/{path_id(s.id)}", s.first_seen_at, s.last_seen_at, s.n_articles
-        )
-        for s in members
-    ]
+    timeline = storyline_timeline(
+        members,
+        f"/storylines/{path_id(line.id)}",
+        first.date() if first else None,
+        last.date() if last else None,
+    )
     return view.render(
         request,
         "storyline.html",
         title=line.label or f"Storyline {line.id}",
         line=line,
         members=members,
-        chart=charts.spans(rows, title="the storyline's stories over time"),
+        timeline=timeline,
     )
 
 
