@@ -29,7 +29,6 @@ training words are needed (and none are stored: checked before writing).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
@@ -51,6 +50,8 @@ from spacy.training import Example
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from train_ner import is_tune, read_sentences  # noqa: E402  (scripts/ is on sys.path when run as a script)
+
 from storyline.evaluate.ner import spans_of, wikiann_heldout  # noqa: E402
 from storyline.understand.nlp import install_dot_ops  # noqa: E402
 
@@ -62,28 +63,19 @@ LOGGER = logging.getLogger("train_ner_lang")
 UTIL: Any = spacy.util  # fix_random_seed, compounding, minibatch: not typed
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def _tenth(key: str) -> bool:
-    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % 10 == 0
-
-
 def training_rows(lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(train, tune) sentences of ``lang``: never the val part nor the WikiANN held-out tenth."""
     if lang in CONLL:
-        rows = [r for r in read_rows(DATA / "ner" / f"conll_{lang}_dev.jsonl") if "-train" in r["doc"]]
+        rows = [r for r in read_sentences(DATA / "ner" / f"conll_{lang}_dev.jsonl") if "-train" in r["doc"]]
     elif lang in WIKIANN:
-        rows = read_rows(DATA / "ner_train" / f"wikiann_{lang}_train.jsonl")
+        rows = read_sentences(DATA / "ner_train" / f"wikiann_{lang}_train.jsonl")
         rows = [r for r in rows if not wikiann_heldout(r["doc"])]
     else:
         raise SystemExit(f"no training data for {lang!r}")
     per_doc = len({r["doc"] for r in rows}) > 10
     keys = [f"tune:{r['doc']}" if per_doc else f"tune:{r['doc']}:{i}" for i, r in enumerate(rows)]
-    train = [r for r, k in zip(rows, keys, strict=True) if not _tenth(k)]
-    tune = [r for r, k in zip(rows, keys, strict=True) if _tenth(k)]
+    train = [r for r, k in zip(rows, keys, strict=True) if not is_tune(k)]
+    tune = [r for r, k in zip(rows, keys, strict=True) if is_tune(k)]
     return train, tune
 
 
